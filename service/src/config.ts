@@ -1,0 +1,115 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import path from 'node:path';
+import { oigError } from './errors';
+
+/**
+ * The one configuration schema, checked at start. Only this module reads the environment.
+ * Environment variable → field mapping is listed in `ENVIRONMENT` so the README can name them.
+ */
+const Port = Type.Integer({ minimum: 0, maximum: 65535 });
+
+export const ConfigSchema = Type.Object({
+  http: Type.Object({
+    host: Type.String({ minLength: 1, default: '127.0.0.1' }),
+    port: Port,
+  }),
+  database: Type.Object({
+    /** postgres://… of an existing server; absent → start the embedded PostgreSQL. */
+    url: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  }),
+  /** Where the embedded PostgreSQL and lab files live in local runs. */
+  dataDir: Type.String({ minLength: 1 }),
+  admin: Type.Object({ password: Type.String({ minLength: 1 }) }),
+  sessions: Type.Object({
+    /** The keep-alive window: a session not reset within it ends (seed: 10 s). */
+    timeoutMs: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 10_000 }),
+    /** Concurrent application sessions (seed: 1500). */
+    max: Type.Integer({ minimum: 1, maximum: 100_000, default: 1500 }),
+  }),
+  soap: Type.Object({
+    maxBodyBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024 }),
+    maxDepth: Type.Integer({ minimum: 4, maximum: 256, default: 32 }),
+    maxNodes: Type.Integer({ minimum: 16, maximum: 1_000_000, default: 10_000 }),
+  }),
+  mcs: Type.Object({
+    /** Base URL of the certificate server (HTTPS). */
+    url: Type.String({ pattern: '^https?://' }),
+    /** PEM of the certificate server's CA: trusts its TLS, its ACL signature and application certificates. */
+    caFile: Type.String({ minLength: 1 }),
+    refreshCron: Type.String({ minLength: 9, default: '0 */4 * * *' }),
+    timeoutMs: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
+  }),
+  logLevel: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+});
+
+export type Config = Static<typeof ConfigSchema>;
+
+type Env = Record<string, string | undefined>;
+
+/** Environment variable → config path. */
+export const ENVIRONMENT: Record<string, string> = {
+  HOST: 'http.host',
+  PORT: 'http.port',
+  DATABASE_URL: 'database.url',
+  OIG_DATA_DIR: 'dataDir',
+  OIG_ADMIN_PASSWORD: 'admin.password',
+  OIG_SESSION_TIMEOUT_MS: 'sessions.timeoutMs',
+  OIG_MAX_SESSIONS: 'sessions.max',
+  OIG_SOAP_MAX_BODY_BYTES: 'soap.maxBodyBytes',
+  OIG_SOAP_MAX_DEPTH: 'soap.maxDepth',
+  OIG_SOAP_MAX_NODES: 'soap.maxNodes',
+  OIG_MCS_URL: 'mcs.url',
+  OIG_MCS_CA_FILE: 'mcs.caFile',
+  OIG_ACL_REFRESH_CRON: 'mcs.refreshCron',
+  OIG_MCS_TIMEOUT_MS: 'mcs.timeoutMs',
+  LOG_LEVEL: 'logLevel',
+};
+
+const DEFAULTS = { http: { port: 8080 }, database: {}, sessions: {}, soap: {}, mcs: {}, admin: {}, dataDir: '.openoig' };
+
+function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
+  const keys = dotted.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    node[key] ??= {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1] as string] = value;
+}
+
+function deepMerge(base: unknown, over: unknown): unknown {
+  if (over === undefined) return base;
+  if (typeof base !== 'object' || base === null || typeof over !== 'object' || over === null) return over;
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(over)) out[k] = deepMerge(out[k], v);
+  return out;
+}
+
+/**
+ * Builds the configuration from the environment (plus optional overrides, used by the lab
+ * runner and tests) and checks it; any problem is one coded error naming every bad field.
+ */
+export function loadConfig(env: Env = process.env, overrides: unknown = {}): Config {
+  const fromEnv: Record<string, unknown> = {};
+  for (const [name, dotted] of Object.entries(ENVIRONMENT)) {
+    const raw = env[name];
+    if (raw !== undefined && raw !== '') setPath(fromEnv, dotted, raw);
+  }
+  const raw = deepMerge(deepMerge(structuredClone(DEFAULTS), fromEnv), overrides);
+  const withDefaults = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, raw));
+  const problems = [...Value.Errors(ConfigSchema, withDefaults)].map((e) => {
+    const field = e.path.replace(/^\//, '').replaceAll('/', '.');
+    const envName = Object.entries(ENVIRONMENT).find(([, p]) => p === field)?.[0];
+    return `${field}${envName ? ` (${envName})` : ''}: ${e.message}`;
+  });
+  if (problems.length > 0) {
+    throw oigError('OIG_CONFIG_INVALID', `Invalid configuration: ${[...new Set(problems)].join('; ')}`);
+  }
+  const config = withDefaults as Config;
+  config.dataDir = path.resolve(config.dataDir);
+  return config;
+}

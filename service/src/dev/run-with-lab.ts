@@ -1,0 +1,73 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_MCS_FIXTURE, LAB_COMPANY, startLabMcs, writeLabCredentials } from '@openoig/lab/mcs';
+import type { LevelWithSilent } from 'pino';
+import { startGateway } from '../app';
+import { loadConfig } from '../config';
+import { OigError } from '../errors';
+import { createLogger } from '../log';
+
+/**
+ * `npm start`: the gateway with its lab (certificate server) on an embedded PostgreSQL, the
+ * lab fixture present (LabStandard, LabAdvanced, local password lab-local, admin password admin).
+ * Development only: never part of the blade package.
+ */
+const REPO_ROOT = path.resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+export const LAB_LOCAL_PASSWORD = 'lab-local';
+
+async function run(): Promise<void> {
+  const dataDir = path.resolve(process.env.OIG_DATA_DIR ?? path.join(REPO_ROOT, '.openoig'));
+  const labDir = path.join(dataDir, 'lab');
+  const mcs = await startLabMcs({ stateDir: labDir, fixture: DEFAULT_MCS_FIXTURE });
+  const files = await writeLabCredentials(mcs, labDir, LAB_COMPANY, 'LabAdvanced');
+  const config = loadConfig(process.env, {
+    dataDir,
+    admin: { password: process.env.OIG_ADMIN_PASSWORD ?? 'admin' },
+    mcs: { url: process.env.OIG_MCS_URL ?? mcs.url, caFile: process.env.OIG_MCS_CA_FILE ?? files.caFile },
+  });
+  const log = createLogger(config.logLevel as LevelWithSilent);
+  const gateway = await startGateway(config, log);
+
+  for (const app of DEFAULT_MCS_FIXTURE.applications) {
+    const existing = (await gateway.accounts.list()).find((a) => a.companyName === app.companyName && a.applicationName === app.applicationName);
+    if (!existing) await gateway.accounts.create(app.companyName, app.applicationName, LAB_LOCAL_PASSWORD);
+  }
+
+  const u = gateway.url;
+  process.stdout.write(
+    [
+      '',
+      `OpenOIG gateway with lab is ready at ${u}`,
+      `  health              ${u}/health`,
+      `  SessionService      ${u}/axis2/services/SessionService   (WSDL: ?wsdl)`,
+      `                      ${u}/mitel/oig/session/SessionService`,
+      `  REST sessions       ${u}/mitel/oig/rest/resources/v1/sessions`,
+      `  admin API           ${u}/api/admin   (administrator password: ${config.admin.password === 'admin' ? 'admin' : 'from OIG_ADMIN_PASSWORD'})`,
+      `  lab MCS             ${mcs.url}/acl`,
+      'Lab credentials (company "OpenOIG Lab", local password "lab-local" for both):',
+      '  LabStandard  Standard  application password lab-standard-secret',
+      '  LabAdvanced  Advanced  application password lab-advanced-secret',
+      `               certificate ${files.certificateFile}`,
+      `               private key ${files.privateKeyFile}`,
+      'Press Ctrl+C to stop.',
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    void gateway
+      .close()
+      .then(() => mcs.stop())
+      .then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+run().catch((err) => {
+  process.stderr.write(`${err instanceof OigError ? `${err.code}: ` : ''}${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});

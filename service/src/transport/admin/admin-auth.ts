@@ -1,0 +1,64 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { oigError } from '../../errors';
+import type { PgAdminSessionStore } from '../../storage/admin-session-store';
+
+/**
+ * Administrator login for the admin API: the password from configuration, a random cookie
+ * token (HttpOnly, SameSite=Strict; only its hash is stored) and a CSRF token that every
+ * state-changing request must echo in the `X-CSRF-Token` header.
+ */
+export const ADMIN_COOKIE = 'oig_admin';
+export const ADMIN_IDLE_MS = 30 * 60 * 1000;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+
+export function passwordMatches(given: string, expected: string): boolean {
+  return timingSafeEqual(sha256(given), sha256(expected));
+}
+
+export interface AdminAuth {
+  login(request: FastifyRequest, reply: FastifyReply, password: string): Promise<{ csrfToken: string; expiresInSeconds: number }>;
+  logout(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  /** A preHandler: 401 without a live login, 403 for a state change without the CSRF token. */
+  require(request: FastifyRequest): Promise<void>;
+}
+
+export function createAdminAuth(store: PgAdminSessionStore, adminPassword: string): AdminAuth {
+  const tokenHashOf = (request: FastifyRequest): Buffer | undefined => {
+    const token = request.cookies[ADMIN_COOKIE];
+    return token ? sha256(token) : undefined;
+  };
+  return {
+    async login(request, reply, password) {
+      if (!passwordMatches(password, adminPassword)) throw oigError('OIG_ADMIN_WRONG_PASSWORD', 'Wrong administrator password');
+      const token = randomBytes(32).toString('base64url');
+      const csrfToken = randomBytes(24).toString('base64url');
+      await store.create(sha256(token), csrfToken, new Date(Date.now() + ADMIN_IDLE_MS));
+      reply.setCookie(ADMIN_COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: request.protocol === 'https',
+        path: '/',
+      });
+      return { csrfToken, expiresInSeconds: ADMIN_IDLE_MS / 1000 };
+    },
+    async logout(request, reply) {
+      const hash = tokenHashOf(request);
+      if (hash) await store.delete(hash);
+      reply.clearCookie(ADMIN_COOKIE, { path: '/' });
+    },
+    async require(request) {
+      const hash = tokenHashOf(request);
+      const csrf = hash && (await store.touch(hash, new Date(Date.now() + ADMIN_IDLE_MS)));
+      if (!csrf) throw oigError('OIG_ADMIN_UNAUTHENTICATED', 'Administrator login required');
+      if (!SAFE_METHODS.has(request.method)) {
+        const given = request.headers['x-csrf-token'];
+        if (typeof given !== 'string' || !passwordMatches(given, csrf)) {
+          throw oigError('OIG_ADMIN_CSRF_REJECTED', 'Missing or wrong X-CSRF-Token header');
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { AccountService } from '../../domain/accounts/account-service';
+import { LOCAL_PASSWORD_RULES } from '../../domain/accounts/account-service';
+import type { AclRegistry } from '../../domain/acl/acl-registry';
+import type { SessionManager } from '../../domain/sessions/session-manager';
+import { useJsonErrors } from '../json-errors';
+import type { AdminAuth } from './admin-auth';
+
+/** The admin API (JSON) under /api/admin: administrator login, application accounts, ACL, sessions. */
+export const ADMIN_PREFIX = '/api/admin';
+
+const Name = Type.String({ minLength: 1, maxLength: 256 });
+const LocalPassword = Type.String({ minLength: LOCAL_PASSWORD_RULES.minLength, maxLength: LOCAL_PASSWORD_RULES.maxLength });
+const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
+
+export interface AdminDeps {
+  readonly auth: AdminAuth;
+  readonly accounts: AccountService;
+  readonly acl: AclRegistry;
+  readonly sessions: SessionManager;
+}
+
+export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): Promise<void> {
+  const { auth, accounts, acl, sessions } = deps;
+  await app.register(
+    async (scope) => {
+      useJsonErrors(scope);
+
+      scope.post(
+        '/login',
+        { schema: { body: Type.Object({ password: Type.String({ minLength: 1, maxLength: 1024 }) }) } },
+        async (request, reply) => auth.login(request, reply, (request.body as { password: string }).password),
+      );
+
+      // Everything registered in this inner scope needs a live administrator login.
+      await scope.register(async (secured) => {
+        secured.addHook('preHandler', async (request) => auth.require(request));
+
+        secured.post('/logout', async (request, reply) => {
+          await auth.logout(request, reply);
+          return { result: true };
+        });
+
+        secured.get('/applications', async () => {
+          const byApp = new Map((await accounts.list()).map((a) => [`${a.companyName}\u0000${a.applicationName}`, a]));
+          return acl.list().map((e) => {
+            const account = byApp.get(`${e.companyName}\u0000${e.applicationName}`);
+            return {
+              companyName: e.companyName,
+              applicationName: e.applicationName,
+              type: e.type,
+              revoked: e.revoked,
+              accountId: account?.id ?? null,
+              activeSessions: sessions.countFor(e.companyName, e.applicationName),
+            };
+          });
+        });
+
+        secured.get('/acl', async () => acl.status());
+        secured.post('/acl/refresh', async () => acl.refresh());
+
+        secured.get('/accounts', async () => accounts.list());
+        secured.get('/accounts/:id', { schema: { params: IdParams } }, async (request) => accounts.get((request.params as { id: number }).id));
+        secured.post(
+          '/accounts',
+          { schema: { body: Type.Object({ companyName: Name, applicationName: Name, localPassword: LocalPassword }, { additionalProperties: false }) } },
+          async (request, reply) => {
+            const body = request.body as { companyName: string; applicationName: string; localPassword: string };
+            const created = await accounts.create(body.companyName, body.applicationName, body.localPassword);
+            return reply.code(201).send(created);
+          },
+        );
+        secured.patch(
+          '/accounts/:id',
+          {
+            schema: {
+              params: IdParams,
+              body: Type.Object({ localPassword: Type.Optional(LocalPassword), enabled: Type.Optional(Type.Boolean()) }, { additionalProperties: false, minProperties: 1 }),
+            },
+          },
+          async (request) => {
+            const { id } = request.params as { id: number };
+            const body = request.body as { localPassword?: string; enabled?: boolean };
+            let view = await accounts.get(id);
+            if (body.localPassword !== undefined) view = await accounts.changePassword(id, body.localPassword);
+            if (body.enabled !== undefined) view = await accounts.setEnabled(id, body.enabled);
+            return view;
+          },
+        );
+        secured.delete('/accounts/:id', { schema: { params: IdParams } }, async (request, reply) => {
+          await accounts.delete((request.params as { id: number }).id);
+          return reply.code(204).send();
+        });
+
+        secured.get('/sessions', async () =>
+          sessions.list().map((s) => ({
+            sessionId: s.id,
+            companyName: s.companyName,
+            applicationName: s.applicationName,
+            type: s.type,
+            protocol: s.protocol,
+            version: s.version,
+            createdAt: s.createdAt,
+            lastKeepAliveAt: s.lastKeepAliveAt,
+            clientAddress: s.clientAddress,
+          })),
+        );
+      });
+    },
+    { prefix: ADMIN_PREFIX },
+  );
+}
