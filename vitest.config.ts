@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['service/test/**/*.test.ts', 'lab/test/**/*.test.ts'],
+    globalSetup: ['service/test/support/global-setup.ts'],
+    // Two cores: two test files at a time, each in its own process.
+    pool: 'forks',
+    maxWorkers: 2,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    reporters: ['default'],
+  },
+});
