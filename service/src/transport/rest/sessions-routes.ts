@@ -30,6 +30,29 @@ const SessionAnswer = Type.Object({
   timeoutSeconds: Type.Optional(Type.Number()),
 });
 
+const GET_BODY_LIMIT = 16 * 1024;
+
+/**
+ * Fastify does not parse bodies of GET requests, but OIG REST clients may send the login
+ * fields as JSON on the GET; read it here, bounded, and only when it says it is JSON.
+ */
+async function jsonBodyOfGet(request: FastifyRequest): Promise<Record<string, unknown>> {
+  if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) return {};
+  let text = '';
+  for await (const chunk of request.raw) {
+    text += String(chunk);
+    if (text.length > GET_BODY_LIMIT) throw oigError('OIG_REST_INVALID_REQUEST', `The JSON body is larger than ${GET_BODY_LIMIT} bytes`);
+  }
+  if (text.trim() === '') return {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw oigError('OIG_REST_INVALID_REQUEST', 'The body is not a JSON object');
+}
+
 /** The id from the path, the query or a JSON body, in that order. */
 function sessionIdOf(request: FastifyRequest<{ Params: { sessionId?: string }; Querystring: { sessionId?: string | number }; Body: unknown }>): string {
   const body = request.body && typeof request.body === 'object' ? (request.body as { sessionId?: unknown }) : {};
@@ -47,8 +70,7 @@ export async function registerRestSessions(app: FastifyInstance, sessions: Sessi
       { schema: { querystring: LoginFields, response: { 200: SessionAnswer } } },
       async (request) => {
         const query = request.query as Record<string, string | undefined>;
-        // GET may also carry the fields as JSON, as some REST clients send them.
-        const body = request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
+        const body = await jsonBodyOfGet(request);
         const pick = (k: string): string | undefined => query[k] ?? (typeof body[k] === 'string' ? (body[k] as string) : undefined);
         const { session } = await sessions.login({
           companyName: pick('companyName'),

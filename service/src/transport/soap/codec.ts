@@ -1,6 +1,6 @@
 import { oigError } from '../../errors';
 import type { ComplexType, ElementField } from './schema';
-import { formatSimple, parseSimple } from './values';
+import { escapeAttribute, escapeText, formatSimple, parseSimple } from './values';
 import type { XmlElement } from './xml-reader';
 
 /**
@@ -74,7 +74,7 @@ export function encodeComplex(name: string, namespace: string, type: ComplexType
       if (a.required) throw new Error(`encoding ${type.name}: required attribute '${a.name}' missing`);
       continue;
     }
-    attrs += ` ${a.name}="${formatSimple(a.type, v)}"`;
+    attrs += ` ${a.name}="${escapeAttribute(formatSimple(a.type, v))}"`;
   }
   let body = '';
   for (const field of type.fields) {
@@ -91,5 +91,5 @@ function encodeField(field: ElementField, value: unknown, namespace: string, pre
     return encodeComplex(field.name, namespace, field.type, value as Decoded, prefixes);
   }
   const tag = `${prefixes.prefixFor(namespace)}:${field.name}`;
-  return `<${tag}>${formatSimple(field.type, value)}</${tag}>`;
+  return `<${tag}>${escapeText(formatSimple(field.type, value))}</${tag}>`;
 }

@@ -1,7 +1,7 @@
 import { OigError, oigError } from '../../errors';
 import type { OperationDef, ServiceDef } from './catalogue/types';
 import { PrefixMap, decodeComplex, encodeComplex, type Decoded } from './codec';
-import { escapeXml } from './values';
+import { escapeText } from './values';
 import { readXml, type XmlElement, type XmlLimits } from './xml-reader';
 
 /** SOAP 1.1 envelopes: reading a request, writing a response or a fault. */
@@ -87,7 +87,7 @@ export function encodeFault(error: OigError): string {
   return (
     `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${SOAP11_NS}"><soapenv:Body><soapenv:Fault>` +
     `<faultcode>soapenv:${error.code === 'OIG_SOAP_VERSION_MISMATCH' ? 'VersionMismatch' : error.code === 'OIG_SOAP_MUST_UNDERSTAND' ? 'MustUnderstand' : error.spec.fault}</faultcode>` +
-    `<faultstring>${escapeXml(error.message)}</faultstring>` +
+    `<faultstring>${escapeText(error.message)}</faultstring>` +
     `<detail><oig:error xmlns:oig="${ERROR_DETAIL_NS}" code="${error.code}"/></detail>` +
     '</soapenv:Fault></soapenv:Body></soapenv:Envelope>'
   );

@@ -56,12 +56,19 @@ export function parseSimple(type: PrimitiveType | EnumType, raw: string, where: 
   }
 }
 
-const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c] as string);
+/** Escapes element text (& < > only, so messages stay readable on the wire). */
+export function escapeText(text: string): string {
+  return text.replace(/[&<>]/g, (c) => XML_ESCAPES[c] as string);
 }
 
+/** Escapes a double-quoted attribute value. */
+export function escapeAttribute(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => XML_ESCAPES[c] as string);
+}
+
+/** The lexical form of a simple value, unescaped. */
 export function formatSimple(type: PrimitiveType | EnumType, value: unknown): string {
   if (type.kind === 'primitive') {
     if (type.name === 'boolean') return value ? 'true' : 'false';
@@ -70,5 +77,5 @@ export function formatSimple(type: PrimitiveType | EnumType, value: unknown): st
       return Number.isNaN(value) ? 'NaN' : value > 0 ? 'INF' : '-INF';
     }
   }
-  return escapeXml(String(value));
+  return String(value);
 }

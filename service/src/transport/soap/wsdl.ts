@@ -1,6 +1,6 @@
 import type { ServiceDef } from './catalogue/types';
 import type { ComplexType, ElementField, EnumType, TypeRef } from './schema';
-import { escapeXml } from './values';
+import { escapeAttribute, escapeText } from './values';
 
 /**
  * The served WSDL and XSD documents, generated from the catalogue. Types schemas are served
@@ -95,12 +95,12 @@ export function renderXsd(service: ServiceDef, file: string): string | undefined
   out += `<xs:schema xmlns:xs="${XSD_NS}"${prefixes.declarations()} attributeFormDefault="unqualified" elementFormDefault="qualified" targetNamespace="${schema.namespace}">\n`;
   for (const ns of imported) {
     const other = service.typesSchemas.find((s) => s.namespace === ns) as { file: string };
-    out += `  <xs:import namespace="${ns}" schemaLocation="${escapeXml(xsdLocation(service, other.file))}"/>\n`;
+    out += `  <xs:import namespace="${ns}" schemaLocation="${escapeAttribute(xsdLocation(service, other.file))}"/>\n`;
   }
   for (const t of own) {
     if (t.kind === 'enum') {
       out += `  <xs:simpleType name="${t.name}">\n    <xs:restriction base="xs:string">\n`;
-      for (const v of t.values) out += `      <xs:enumeration value="${escapeXml(v)}"/>\n`;
+      for (const v of t.values) out += `      <xs:enumeration value="${escapeAttribute(v)}"/>\n`;
       out += '    </xs:restriction>\n  </xs:simpleType>\n';
     } else {
       out += `  <xs:complexType name="${t.name}">\n${complexTypeBody(t, prefixes, '    ')}  </xs:complexType>\n`;
@@ -115,10 +115,10 @@ export function renderWsdl(service: ServiceDef, endpointUrl: string): string {
   const ops = service.operations;
   let out = '<?xml version="1.0" encoding="UTF-8"?>\n';
   out += `<wsdl:definitions targetNamespace="${service.namespace}" xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:tns="${service.namespace}" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/" xmlns:xs="${XSD_NS}"${prefixes.declarations()}>\n`;
-  out += `  <wsdl:documentation>${escapeXml(service.doc)} Served by OpenOIG.</wsdl:documentation>\n`;
+  out += `  <wsdl:documentation>${escapeText(service.doc)} Served by OpenOIG.</wsdl:documentation>\n`;
   out += `  <wsdl:types>\n    <xs:schema elementFormDefault="qualified" targetNamespace="${service.namespace}">\n`;
   for (const s of service.typesSchemas) {
-    out += `      <xs:import namespace="${s.namespace}" schemaLocation="${escapeXml(xsdLocation(service, s.file))}"/>\n`;
+    out += `      <xs:import namespace="${s.namespace}" schemaLocation="${escapeAttribute(xsdLocation(service, s.file))}"/>\n`;
   }
   for (const op of ops) {
     for (const w of [op.request, op.response]) {
@@ -132,7 +132,7 @@ export function renderWsdl(service: ServiceDef, endpointUrl: string): string {
   }
   out += `  <wsdl:portType name="${service.name}PortType">\n`;
   for (const op of ops) {
-    out += `    <wsdl:operation name="${op.name}">\n      <wsdl:documentation>${escapeXml(op.doc)}</wsdl:documentation>\n`;
+    out += `    <wsdl:operation name="${op.name}">\n      <wsdl:documentation>${escapeText(op.doc)}</wsdl:documentation>\n`;
     out += `      <wsdl:input message="tns:${op.name}Message"/>\n      <wsdl:output message="tns:${op.name}ResponseMessage"/>\n    </wsdl:operation>\n`;
   }
   out += '  </wsdl:portType>\n';
@@ -144,7 +144,7 @@ export function renderWsdl(service: ServiceDef, endpointUrl: string): string {
   }
   out += '  </wsdl:binding>\n';
   out += `  <wsdl:service name="${service.name}">\n    <wsdl:port name="${service.name}Port" binding="tns:${service.name}Binding">\n`;
-  out += `      <soap:address location="${escapeXml(endpointUrl)}"/>\n    </wsdl:port>\n  </wsdl:service>\n</wsdl:definitions>\n`;
+  out += `      <soap:address location="${escapeAttribute(endpointUrl)}"/>\n    </wsdl:port>\n  </wsdl:service>\n</wsdl:definitions>\n`;
   return out;
 }
 
