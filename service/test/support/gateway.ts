@@ -27,7 +27,7 @@ export const LAB = {
 } as const;
 
 export async function startTestGateway(
-  options: { config?: Record<string, unknown>; databaseUrl?: string; mcs?: LabMcs } = {},
+  options: { config?: Record<string, unknown>; databaseUrl?: string; mcs?: LabMcs; logDestination?: NodeJS.WritableStream } = {},
 ): Promise<TestGateway> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'openoig-test-'));
   const mcs = options.mcs ?? (await startLabMcs({ fixture: DEFAULT_MCS_FIXTURE }));
@@ -45,7 +45,7 @@ export async function startTestGateway(
       ...options.config,
     },
   );
-  const gateway = await startGateway(config, createLogger(config.logLevel as 'silent'));
+  const gateway = await startGateway(config, createLogger(config.logLevel as 'silent', options.logDestination));
   // Accounts need their application in the ACL; a test with a failing MCS creates them itself.
   for (const app of gateway.acl.isLoaded() ? DEFAULT_MCS_FIXTURE.applications : []) {
     const exists = (await gateway.accounts.list()).some((a) => a.applicationName === app.applicationName && a.companyName === app.companyName);
