@@ -101,6 +101,8 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
       loggerInstance: log.child({ area: 'http' }) as FastifyBaseLogger,
       logController: new LogController({ disableRequestLogging: true }),
       bodyLimit: 64 * 1024,
+      // A client that never finishes its request must not hold a connection for ever.
+      requestTimeout: 30_000,
       // Unknown fields are an error the caller should hear about, not something to drop silently.
       ajv: { customOptions: { removeAdditional: false, allErrors: false } },
     });
