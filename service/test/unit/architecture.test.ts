@@ -36,3 +36,21 @@ describe('layering', () => {
     expect(offenders).toEqual([]);
   });
 });
+
+describe('dependencies', () => {
+  it('the service ships pure JavaScript: no native addon among its production dependencies (the appliance is 32-bit)', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { existsSync } = await import('node:fs');
+    const root = fileURLToPath(new URL('../../..', import.meta.url));
+    const dirs = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable', '-w', '@openoig/service'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .split('\n')
+      .filter((d) => d.includes('node_modules'));
+    expect(dirs.length).toBeGreaterThan(20);
+    const native = [];
+    for (const dir of dirs) {
+      const pkg = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as { gypfile?: boolean; name: string };
+      if (pkg.gypfile || existsSync(path.join(dir, 'binding.gyp'))) native.push(pkg.name);
+    }
+    expect(native).toEqual([]);
+  });
+});
