@@ -1,13 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
-import { createLogger } from '../../src/log';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/storage/embedded-postgres';
 
 /**
  * One real PostgreSQL for the whole run: the server given by DATABASE_URL, or an embedded
- * PostgreSQL 17 in a temporary directory. Each test file creates its own database on it.
+ * PostgreSQL 17 started in a child process (see postgres-process.ts for why not in this one).
+ * Each test file creates its own database on it.
  */
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,20 +14,26 @@ declare module 'vitest' {
   }
 }
 
-let embedded: EmbeddedDatabase | undefined;
-let dir: string | undefined;
+let server: ChildProcess | undefined;
+
+async function startPostgresProcess(): Promise<string> {
+  const script = fileURLToPath(new URL('./postgres-process.ts', import.meta.url));
+  server = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = server;
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the test PostgreSQL process exited early (code ${code})`)));
+    createInterface({ input: child.stdout! }).once('line', (line) => resolve((JSON.parse(line) as { url: string }).url));
+  });
+}
 
 export async function setup(project: TestProject): Promise<void> {
-  let url = process.env.DATABASE_URL;
-  if (!url) {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'openoig-test-pg-'));
-    embedded = await startEmbeddedPostgres(dir, createLogger('silent'), { persistent: false, database: 'postgres' });
-    url = embedded.url;
-  }
-  project.provide('databaseUrl', url);
+  project.provide('databaseUrl', process.env.DATABASE_URL ?? (await startPostgresProcess()));
 }
 
 export async function teardown(): Promise<void> {
-  await embedded?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  const child = server;
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.stdin?.end();
+  await exited;
 }
