@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { request } from 'undici';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LAB, startTestGateway, type TestGateway } from '../support/gateway';
-import { envelope, postSoap } from '../support/soap';
+import { loginExEnvelope, postSoap } from '../support/soap';
 
 /** Brief, "Security": passwords, local passwords, keys and certificates never reach a log. */
 let gw: TestGateway;
@@ -25,14 +25,7 @@ it('logs of logins, failures, Advanced logins and admin calls carry no secret', 
   const secrets = [LAB.standard.applicationPassword, LAB.advanced.applicationPassword, LAB.localPassword, 'wrong-local-pw', 'admin-attempt-pw'];
 
   for (const localPassword of [LAB.localPassword, 'wrong-local-pw']) {
-    await postSoap(
-      gw.url,
-      envelope(
-        `<s:loginEx><s:req><t:applicationName>LabAdvanced</t:applicationName><t:companyName>${LAB.company}</t:companyName>` +
-          `<t:applicationPassword>${LAB.advanced.applicationPassword}</t:applicationPassword><t:localPassword>${localPassword}</t:localPassword>` +
-          `<t:version>4.0</t:version><t:certificate>${certificate}</t:certificate></s:req></s:loginEx>`,
-      ),
-    );
+    await postSoap(gw.url, loginExEnvelope({ companyName: LAB.company, ...LAB.advanced, localPassword, certificate }));
   }
   const q = new URLSearchParams({ companyName: LAB.company, applicationName: 'LabStandard', applicationPassword: LAB.standard.applicationPassword, localPassword: 'wrong-local-pw', version: '4.0' });
   await (await request(`${gw.url}/mitel/oig/rest/resources/v1/sessions?${q}`)).body.dump();

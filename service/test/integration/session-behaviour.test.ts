@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { LAB, startTestGateway, type TestGateway } from '../support/gateway';
-import { attrOf, envelope, postSoap, textOf } from '../support/soap';
+import { attrOf, envelope, loginExEnvelope, postSoap, textOf } from '../support/soap';
 
 /**
  * Session Management rules from the seeds: the 10 s keep-alive (developer guide, "Mitel OIG
@@ -22,11 +22,7 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function loginExXml(app: { applicationName: string; applicationPassword: string } = LAB.standard, localPassword: string = LAB.localPassword): string {
-  return envelope(
-    `<s:loginEx><s:req><t:applicationName>${app.applicationName}</t:applicationName><t:companyName>${LAB.company}</t:companyName>` +
-      `<t:applicationPassword>${app.applicationPassword}</t:applicationPassword><t:localPassword>${localPassword}</t:localPassword>` +
-      '<t:version>4.0</t:version></s:req></s:loginEx>',
-  );
+  return loginExEnvelope({ companyName: LAB.company, ...app, localPassword });
 }
 
 async function soapLogin(gw: TestGateway, app = LAB.standard, localPassword: string = LAB.localPassword) {

@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAB, startTestGateway, type TestGateway } from '../support/gateway';
-import { SESSION_NS, SESSION_TNS, envelope, postSoap } from '../support/soap';
+import { SESSION_NS, SESSION_TNS, loginExEnvelope, postSoap } from '../support/soap';
 
 /** The SOAP endpoint as a plain HTTP client sees it: dispatch, exact response shape, WSDL/XSD/doc. */
 let gw: TestGateway;
@@ -12,14 +12,11 @@ afterAll(async () => {
   await gw?.close();
 });
 
-const loginBody =
-  `<s:loginEx><s:req><t:applicationName>LabStandard</t:applicationName><t:companyName>${LAB.company}</t:companyName>` +
-  `<t:applicationPassword>${LAB.standard.applicationPassword}</t:applicationPassword><t:localPassword>${LAB.localPassword}</t:localPassword>` +
-  '<t:version>4.0</t:version></s:req></s:loginEx>';
+const loginXml = loginExEnvelope({ companyName: LAB.company, ...LAB.standard, localPassword: LAB.localPassword });
 
 describe('SOAP endpoint', () => {
   it('answers in the exact shape of the contract: <return result="true" sessionId="…"/> in the service namespace', async () => {
-    const res = await postSoap(gw.url, envelope(loginBody), { action: 'urn:loginEx' });
+    const res = await postSoap(gw.url, loginXml, { action: 'urn:loginEx' });
     expect(res.status).toBe(200);
     expect(res.body).toMatch(
       new RegExp(`<soapenv:Body><ns:loginExResponse><ns:return result="true" sessionId="\\d+"/></ns:loginExResponse></soapenv:Body>`),
@@ -28,7 +25,7 @@ describe('SOAP endpoint', () => {
   });
 
   it('dispatches by the body element without a SOAPAction, and accepts an unquoted SOAPAction and unprefixed default namespaces', async () => {
-    expect((await postSoap(gw.url, envelope(loginBody))).body).toContain('result="true"');
+    expect((await postSoap(gw.url, loginXml)).body).toContain('result="true"');
     const res = await request(`${gw.url}/mitel/oig/session/SessionService`, {
       method: 'POST',
       headers: { 'content-type': 'text/xml', soapaction: 'urn:loginEx' },
@@ -42,7 +39,7 @@ describe('SOAP endpoint', () => {
   });
 
   it('error text is escaped, never raw markup', async () => {
-    const res = await postSoap(gw.url, envelope(loginBody.replace('LabStandard', '&lt;script&gt;')));
+    const res = await postSoap(gw.url, loginXml.replace('>LabStandard<', '>&lt;script&gt;<'));
     expect(res.body).toContain("Application '&lt;script&gt;' of company");
     expect(res.body).not.toContain('<script>');
   });

@@ -31,3 +31,21 @@ export function attrOf(xml: string, element: string, name: string): string | und
 export function textOf(xml: string, element: string): string | undefined {
   return new RegExp(`<(?:[\\w-]+:)?${element}>([^<]*)</(?:[\\w-]+:)?${element}>`).exec(xml)?.[1];
 }
+
+export interface LoginExFields {
+  readonly companyName: string;
+  readonly applicationName: string;
+  readonly applicationPassword: string;
+  readonly localPassword: string;
+  readonly version?: string;
+  readonly certificate?: string;
+}
+
+/** A loginEx envelope with the fields in the contract's order. */
+export function loginExEnvelope(f: LoginExFields): string {
+  return envelope(
+    `<s:loginEx><s:req><t:applicationName>${f.applicationName}</t:applicationName><t:companyName>${f.companyName}</t:companyName>` +
+      `<t:applicationPassword>${f.applicationPassword}</t:applicationPassword><t:localPassword>${f.localPassword}</t:localPassword>` +
+      `<t:version>${f.version ?? '4.0'}</t:version>${f.certificate === undefined ? '' : `<t:certificate>${f.certificate}</t:certificate>`}</s:req></s:loginEx>`,
+  );
+}
