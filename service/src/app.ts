@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { createSecureContext } from 'node:tls';
 import cookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type pg from 'pg';
@@ -28,6 +29,8 @@ import { GATEWAY_VERSION, OIG_CONTRACT_VERSION } from './version';
 /** A running gateway: what main.ts, the lab runner, tests and benchmarks hold on to. */
 export interface Gateway {
   readonly url: string;
+  /** Set when TLS is configured (OIG_TLS_CERT_FILE / OIG_TLS_KEY_FILE). */
+  readonly httpsUrl: string | undefined;
   readonly http: FastifyInstance;
   readonly pool: pg.Pool;
   readonly sessions: SessionManager;
@@ -43,6 +46,24 @@ async function readCertificateAuthority(file: string): Promise<{ pem: string; ce
   } catch (err) {
     throw oigError('OIG_CONFIG_INVALID', `Cannot read the certificate server CA from ${file} (OIG_MCS_CA_FILE): ${(err as Error).message}`, err);
   }
+}
+
+async function readTlsFiles(certFile: string, keyFile: string): Promise<{ cert: string; key: string }> {
+  try {
+    const tls = { cert: await readFile(certFile, 'utf8'), key: await readFile(keyFile, 'utf8') };
+    // Fail at start, with the files named, rather than at the first handshake.
+    createSecureContext(tls);
+    return tls;
+  } catch (err) {
+    throw oigError('OIG_CONFIG_INVALID', `Cannot use the TLS certificate ${certFile} and key ${keyFile} (OIG_TLS_CERT_FILE, OIG_TLS_KEY_FILE): ${(err as Error).message}`, err);
+  }
+}
+
+async function listen(server: FastifyInstance, scheme: 'http' | 'https', host: string, port: number): Promise<string> {
+  await server.listen({ host, port });
+  const address = server.server.address();
+  const bound = typeof address === 'object' && address ? address.port : port;
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${bound}`;
 }
 
 /** Wires storage, domain and transports, runs migrations, and starts listening. */
@@ -96,41 +117,48 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
       activeSessions: (company, app) => sessions.countFor(company, app),
     });
 
-    // Per-request access logs are off: a keep-alive every few seconds per session would flood the journal.
-    const http: FastifyInstance = Fastify({
-      loggerInstance: log.child({ area: 'http' }) as FastifyBaseLogger,
-      logController: new LogController({ disableRequestLogging: true }),
-      bodyLimit: 64 * 1024,
-      // A client that never finishes its request must not hold a connection for ever.
-      requestTimeout: 30_000,
-      // Unknown fields are an error the caller should hear about, not something to drop silently.
-      ajv: { customOptions: { removeAdditional: false, allErrors: false } },
-    });
-    cleanups.push(() => http.close());
-    await http.register(cookie);
-
     const soapServices: SoapBinding[] = [];
     const serviceVersions = (): string => soapServices.map((b) => `${b.service.name}=${OIG_CONTRACT_VERSION}`).join(';');
     soapServices.push(sessionServiceBinding(sessions, serviceVersions));
-    for (const binding of soapServices) await registerSoapService(http, binding, config.soap);
-    await registerRestSessions(http, sessions, config.sessions.timeoutMs);
-    await registerAdminApi(http, { auth: createAdminAuth(new PgAdminSessionStore(pool), config.admin.password), accounts, acl, sessions });
-    http.get('/health', async () => ({
-      status: 'ok',
-      version: GATEWAY_VERSION,
-      sessions: sessions.count(),
-      acl: { loaded: acl.isLoaded(), fetchedAt: acl.status().fetchedAt },
-    }));
+    const adminAuth = createAdminAuth(new PgAdminSessionStore(pool), config.admin.password);
+
+    /** The same routes on every listener (HTTP, and HTTPS when configured). */
+    const buildServer = async (https?: { key: string; cert: string }): Promise<FastifyInstance> => {
+      const server = Fastify({
+        ...(https ? { https } : {}),
+        loggerInstance: log.child({ area: https ? 'https' : 'http' }) as FastifyBaseLogger,
+        // Per-request access logs are off: a keep-alive every few seconds per session would flood the journal.
+        logController: new LogController({ disableRequestLogging: true }),
+        bodyLimit: 64 * 1024,
+        // A client that never finishes its request must not hold a connection for ever.
+        requestTimeout: 30_000,
+        // Unknown fields are an error the caller should hear about, not something to drop silently.
+        ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+      }) as unknown as FastifyInstance;
+      cleanups.push(() => server.close());
+      await server.register(cookie);
+      for (const binding of soapServices) await registerSoapService(server, binding, config.soap);
+      await registerRestSessions(server, sessions, config.sessions.timeoutMs);
+      await registerAdminApi(server, { auth: adminAuth, accounts, acl, sessions });
+      server.get('/health', async () => ({
+        status: 'ok',
+        version: GATEWAY_VERSION,
+        sessions: sessions.count(),
+        acl: { loaded: acl.isLoaded(), fetchedAt: acl.status().fetchedAt },
+      }));
+      return server;
+    };
+    const http = await buildServer();
+    const tls = config.tls.certFile && config.tls.keyFile ? await readTlsFiles(config.tls.certFile, config.tls.keyFile) : undefined;
+    const https = tls ? await buildServer(tls) : undefined;
 
     const job = scheduleAclRefresh(acl, config.mcs.refreshCron, log.child({ area: 'jobs' }));
     cleanups.push(() => job.stop());
 
-    await http.listen({ host: config.http.host, port: config.http.port });
-    const address = http.server.address();
-    const port = typeof address === 'object' && address ? address.port : config.http.port;
-    const url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
-    log.info({ url, version: GATEWAY_VERSION }, 'gateway ready');
-    return { url, http, pool, sessions, acl, accounts, close: closeAll };
+    const url = await listen(http, 'http', config.http.host, config.http.port);
+    const httpsUrl = https ? await listen(https, 'https', config.http.host, config.tls.port) : undefined;
+    log.info({ url, httpsUrl, version: GATEWAY_VERSION }, 'gateway ready');
+    return { url, httpsUrl, http, pool, sessions, acl, accounts, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

@@ -14,6 +14,12 @@ export const ConfigSchema = Type.Object({
     host: Type.String({ minLength: 1, default: '127.0.0.1' }),
     port: Port,
   }),
+  /** Optional HTTPS listener on the same host, serving the same routes. */
+  tls: Type.Object({
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 8443 }),
+    certFile: Type.Optional(Type.String({ minLength: 1 })),
+    keyFile: Type.Optional(Type.String({ minLength: 1 })),
+  }),
   database: Type.Object({
     /** postgres://… of an existing server; absent → start the embedded PostgreSQL. */
     url: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
@@ -54,6 +60,9 @@ type Env = Record<string, string | undefined>;
 export const ENVIRONMENT: Record<string, string> = {
   HOST: 'http.host',
   PORT: 'http.port',
+  HTTPS_PORT: 'tls.port',
+  OIG_TLS_CERT_FILE: 'tls.certFile',
+  OIG_TLS_KEY_FILE: 'tls.keyFile',
   DATABASE_URL: 'database.url',
   OIG_DATA_DIR: 'dataDir',
   OIG_ADMIN_PASSWORD: 'admin.password',
@@ -69,7 +78,7 @@ export const ENVIRONMENT: Record<string, string> = {
   LOG_LEVEL: 'logLevel',
 };
 
-const DEFAULTS = { http: { port: 8080 }, database: {}, sessions: {}, soap: {}, mcs: {}, admin: {}, dataDir: '.openoig' };
+const DEFAULTS = { http: { port: 8080 }, tls: {}, database: {}, sessions: {}, soap: {}, mcs: {}, admin: {}, dataDir: '.openoig' };
 
 function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
   const keys = dotted.split('.');
@@ -110,6 +119,9 @@ export function loadConfig(env: Env = process.env, overrides: unknown = {}): Con
     throw oigError('OIG_CONFIG_INVALID', `Invalid configuration: ${[...new Set(problems)].join('; ')}`);
   }
   const config = withDefaults as Config;
+  if ((config.tls.certFile === undefined) !== (config.tls.keyFile === undefined)) {
+    throw oigError('OIG_CONFIG_INVALID', 'Invalid configuration: OIG_TLS_CERT_FILE and OIG_TLS_KEY_FILE go together; set both or neither');
+  }
   config.dataDir = path.resolve(config.dataDir);
   return config;
 }

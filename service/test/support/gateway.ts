@@ -1,7 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_MCS_FIXTURE, LAB_COMPANY, startLabMcs, writeLabCredentials, type LabCredentialFiles, type LabMcs } from '@openoig/lab/mcs';
+import { DEFAULT_MCS_FIXTURE, LAB_COMPANY, issueCertificate, startLabMcs, writeLabCredentials, type LabCredentialFiles, type LabMcs } from '@openoig/lab/mcs';
 import { startGateway, type Gateway } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
@@ -27,12 +27,26 @@ export const LAB = {
 } as const;
 
 export async function startTestGateway(
-  options: { config?: Record<string, unknown>; databaseUrl?: string; mcs?: LabMcs; logDestination?: NodeJS.WritableStream } = {},
+  options: {
+    config?: Record<string, unknown>;
+    databaseUrl?: string;
+    mcs?: LabMcs;
+    logDestination?: NodeJS.WritableStream;
+    /** Also listen with TLS, on a certificate for 127.0.0.1 from the lab CA. */
+    tls?: boolean;
+  } = {},
 ): Promise<TestGateway> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'openoig-test-'));
   const mcs = options.mcs ?? (await startLabMcs({ fixture: DEFAULT_MCS_FIXTURE }));
   const files = await writeLabCredentials(mcs, dir, LAB_COMPANY, LAB.advanced.applicationName);
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
+  let tls: { port: number; certFile: string; keyFile: string } | undefined;
+  if (options.tls) {
+    const server = issueCertificate(mcs.ca, { subject: { commonName: '127.0.0.1' }, serverNames: { dns: ['localhost'], ip: ['127.0.0.1'] } });
+    tls = { port: 0, certFile: path.join(dir, 'gateway.crt.pem'), keyFile: path.join(dir, 'gateway.key.pem') };
+    await writeFile(tls.certFile, server.certPem);
+    await writeFile(tls.keyFile, server.keyPem, { mode: 0o600 });
+  }
   const config = loadConfig(
     {},
     {
@@ -41,6 +55,7 @@ export async function startTestGateway(
       database: { url: databaseUrl },
       admin: { password: LAB.adminPassword },
       mcs: { url: mcs.url, caFile: files.caFile },
+      ...(tls ? { tls } : {}),
       logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
       ...options.config,
     },

@@ -30,4 +30,13 @@ describe('configuration', () => {
     const message = (error as Error).message;
     for (const name of ['PORT', 'OIG_SESSION_TIMEOUT_MS', 'DATABASE_URL', 'OIG_ADMIN_PASSWORD', 'OIG_MCS_URL', 'OIG_MCS_CA_FILE']) expect(message).toContain(name);
   });
+
+  it('takes the TLS certificate and key together or not at all', () => {
+    expect(loadConfig({ ...minimal, OIG_TLS_CERT_FILE: '/c.pem', OIG_TLS_KEY_FILE: '/k.pem', HTTPS_PORT: '9443' }).tls).toEqual({
+      port: 9443,
+      certFile: '/c.pem',
+      keyFile: '/k.pem',
+    });
+    expect(() => loadConfig({ ...minimal, OIG_TLS_CERT_FILE: '/c.pem' })).toThrow(/OIG_TLS_CERT_FILE and OIG_TLS_KEY_FILE go together/);
+  });
 });
