@@ -7,7 +7,8 @@ import { Pool } from 'undici';
 import { KeepAliveLoad, type WindowStats } from './support/keepalive-load';
 import { saturate, type SaturationStats } from './support/saturation';
 import { readNumericOptions, usage, type NumericOption } from './support/options';
-import { cpuSecondsBetween, cpuTicks, freeLoopbackPort, processName, rssKiB, ServerProcess } from './support/processes';
+import { freeLoopbackPort } from '../src/storage/embedded-postgres';
+import { cpuSecondsBetween, cpuTicks, processName, rssKiB, ServerProcess } from './support/processes';
 import { attrOf, LAB_LOGIN, loginExRequest, resetSessionTimerRequest, SESSION_PATH, soapHeaders, textOf } from './support/soap-bytes';
 
 /**

