@@ -11,6 +11,7 @@ let gw: TestGateway;
 beforeAll(async () => {
   gw = await startTestGateway();
   gw.mcs.upsertApplication({ companyName: 'Acme Recorders', applicationName: 'AcmeRec', applicationPassword: 'acme-secret', type: 'Standard' });
+  gw.mcs.upsertApplication({ companyName: 'Late Co', applicationName: 'LateApp', applicationPassword: 'late', type: 'Advanced' });
 });
 afterAll(async () => {
   await gw?.close();
@@ -104,6 +105,20 @@ describe('application accounts', () => {
     expect(await api('PATCH', '/accounts/1', { admin, body: {} })).toMatchObject({ status: 400 });
   });
 
+  it('a change of password and state is applied whole or not at all', async () => {
+    const admin = await adminLogin();
+    const created = await api('POST', '/acl/refresh', { admin }).then(() =>
+      api('POST', '/accounts', { admin, body: { companyName: 'Late Co', applicationName: 'LateApp', localPassword: 'late-local' } }),
+    );
+    const id = created.json.id as number;
+    const refused = await api('PATCH', `/accounts/${id}`, { admin, body: { localPassword: 'bad\u0001pw', enabled: false } });
+    expect(refused).toMatchObject({ status: 400, json: { code: 'OIG_ACCOUNT_PASSWORD_INVALID' } });
+    expect((await api('GET', `/accounts/${id}`, { admin })).json).toMatchObject({ enabled: true });
+    const both = await api('PATCH', `/accounts/${id}`, { admin, body: { localPassword: 'late-local-2', enabled: false } });
+    expect(both).toMatchObject({ status: 200, json: { enabled: false } });
+    expect(new Date(both.json.updatedAt).getTime()).toBeGreaterThanOrEqual(new Date(created.json.updatedAt).getTime());
+  });
+
   it('edits take effect at the next login; disable refuses; delete keeps the live session', async () => {
     const admin = await adminLogin();
     const accounts = (await api('GET', '/accounts', { admin })).json as Array<{ id: number; applicationName: string }>;
@@ -126,14 +141,14 @@ describe('application accounts', () => {
 
   it('"get latest applications list" fetches the ACL on demand and reports when', async () => {
     const admin = await adminLogin();
-    gw.mcs.upsertApplication({ companyName: 'Late Co', applicationName: 'LateApp', applicationPassword: 'late', type: 'Advanced' });
+    gw.mcs.upsertApplication({ companyName: 'Later Co', applicationName: 'LaterApp', applicationPassword: 'later', type: 'Advanced' });
     const before = gw.mcs.aclRequests();
     const status = await api('POST', '/acl/refresh', { admin });
     expect(status).toMatchObject({ status: 200, json: { loaded: true, source: 'mcs', lastError: null } });
     expect(gw.mcs.aclRequests()).toBe(before + 1);
     expect(new Date(status.json.fetchedAt).getTime()).toBeGreaterThan(Date.now() - 10_000);
     const apps = (await api('GET', '/applications', { admin })).json as Array<{ applicationName: string }>;
-    expect(apps.map((a) => a.applicationName)).toContain('LateApp');
+    expect(apps.map((a) => a.applicationName)).toContain('LaterApp');
   });
 
   it('lists live sessions', async () => {

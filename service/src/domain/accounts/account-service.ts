@@ -81,15 +81,20 @@ export class AccountService {
     return this.view(account);
   }
 
-  async changePassword(id: number, localPassword: string): Promise<AccountView> {
-    checkLocalPassword(localPassword);
+  /** Changes the local password and/or the enabled flag in one write: all of it or nothing. */
+  async update(id: number, change: { localPassword?: string; enabled?: boolean }): Promise<AccountView> {
+    if (change.localPassword !== undefined) checkLocalPassword(change.localPassword);
     await this.existing(id);
-    return this.changed(await this.deps.store.update(id, { localPasswordHash: await hashPassword(localPassword) }), id);
+    const localPasswordHash = change.localPassword === undefined ? undefined : await hashPassword(change.localPassword);
+    return this.changed(await this.deps.store.update(id, { localPasswordHash, enabled: change.enabled }), id);
   }
 
-  async setEnabled(id: number, enabled: boolean): Promise<AccountView> {
-    await this.existing(id);
-    return this.changed(await this.deps.store.update(id, { enabled }), id);
+  changePassword(id: number, localPassword: string): Promise<AccountView> {
+    return this.update(id, { localPassword });
+  }
+
+  setEnabled(id: number, enabled: boolean): Promise<AccountView> {
+    return this.update(id, { enabled });
   }
 
   async delete(id: number): Promise<void> {

@@ -81,11 +81,7 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): P
           },
           async (request) => {
             const { id } = request.params as { id: number };
-            const body = request.body as { localPassword?: string; enabled?: boolean };
-            let view = await accounts.get(id);
-            if (body.localPassword !== undefined) view = await accounts.changePassword(id, body.localPassword);
-            if (body.enabled !== undefined) view = await accounts.setEnabled(id, body.enabled);
-            return view;
+            return accounts.update(id, request.body as { localPassword?: string; enabled?: boolean });
           },
         );
         secured.delete('/accounts/:id', { schema: { params: IdParams } }, async (request, reply) => {
