@@ -12,7 +12,7 @@ import { SessionManager } from './domain/sessions/session-manager';
 import { oigError } from './errors';
 import { scheduleAclRefresh } from './jobs/acl-refresh-job';
 import type { Logger } from './log';
-import { McsAclClient } from './mcs/acl-client';
+import { McsAclClient, UnconfiguredAclSource } from './mcs/acl-client';
 import { PgAccountStore } from './storage/account-store';
 import { PgAclSnapshotStore } from './storage/acl-store';
 import { PgAdminSessionStore } from './storage/admin-session-store';
@@ -87,10 +87,12 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     }
     const pool = createPool(databaseUrl);
     cleanups.push(() => pool.end());
-    await migrate(pool, 'up', log);
+    await migrate(pool, 'up', log, { dir: config.database.migrationsDir });
 
-    const ca = await readCertificateAuthority(config.mcs.caFile);
-    const aclClient = new McsAclClient({ url: config.mcs.url, ca: ca.cert, caPem: ca.pem, timeoutMs: config.mcs.timeoutMs });
+    const { url: mcsUrl, caFile } = config.mcs;
+    const ca = caFile ? await readCertificateAuthority(caFile) : undefined;
+    if (!mcsUrl || !ca) log.warn('no certificate server configured (OIG_MCS_URL, OIG_MCS_CA_FILE): no ACL can be received and logins are refused');
+    const aclClient = mcsUrl && ca ? new McsAclClient({ url: mcsUrl, ca: ca.cert, caPem: ca.pem, timeoutMs: config.mcs.timeoutMs }) : new UnconfiguredAclSource();
     cleanups.push(() => aclClient.close());
     const acl = new AclRegistry({ source: aclClient, store: new PgAclSnapshotStore(pool), log: log.child({ area: 'acl' }) });
     await acl.loadStored();
@@ -105,7 +107,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
       accounts: accountStore,
       store: sessionStore,
       passwords: new PasswordVerifier(),
-      certificateAuthority: ca.cert,
+      certificateAuthority: ca?.cert,
       timeoutMs: config.sessions.timeoutMs,
       maxSessions: config.sessions.max,
       log: log.child({ area: 'sessions' }),

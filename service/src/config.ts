@@ -23,6 +23,13 @@ export const ConfigSchema = Type.Object({
   database: Type.Object({
     /** postgres://… of an existing server; absent → start the embedded PostgreSQL. */
     url: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+    /** Where the SQL migrations are; the bundled blade sets it, the source tree finds its own. */
+    migrationsDir: Type.Optional(Type.String({ minLength: 1 })),
+  }),
+  /** Set by systemd for Type=notify services (readiness and watchdog through systemd-notify). */
+  systemd: Type.Object({
+    notifySocket: Type.Optional(Type.String({ minLength: 1 })),
+    watchdogUsec: Type.Optional(Type.Integer({ minimum: 1 })),
   }),
   /** Where the embedded PostgreSQL and lab files live in local runs. */
   dataDir: Type.String({ minLength: 1 }),
@@ -39,10 +46,10 @@ export const ConfigSchema = Type.Object({
     maxNodes: Type.Integer({ minimum: 16, maximum: 1_000_000, default: 10_000 }),
   }),
   mcs: Type.Object({
-    /** Base URL of the certificate server (HTTPS). */
-    url: Type.String({ pattern: '^https?://' }),
+    /** Base URL of the certificate server (HTTPS); absent: no ACL can be fetched, logins are refused. */
+    url: Type.Optional(Type.String({ pattern: '^https?://' })),
     /** PEM of the certificate server's CA: trusts its TLS, its ACL signature and application certificates. */
-    caFile: Type.String({ minLength: 1 }),
+    caFile: Type.Optional(Type.String({ minLength: 1 })),
     refreshCron: Type.String({ minLength: 9, default: '0 */4 * * *' }),
     timeoutMs: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
   }),
@@ -64,6 +71,9 @@ export const ENVIRONMENT: Record<string, string> = {
   OIG_TLS_CERT_FILE: 'tls.certFile',
   OIG_TLS_KEY_FILE: 'tls.keyFile',
   DATABASE_URL: 'database.url',
+  OIG_MIGRATIONS_DIR: 'database.migrationsDir',
+  NOTIFY_SOCKET: 'systemd.notifySocket',
+  WATCHDOG_USEC: 'systemd.watchdogUsec',
   OIG_DATA_DIR: 'dataDir',
   OIG_ADMIN_PASSWORD: 'admin.password',
   OIG_SESSION_TIMEOUT_MS: 'sessions.timeoutMs',
@@ -78,7 +88,7 @@ export const ENVIRONMENT: Record<string, string> = {
   LOG_LEVEL: 'logLevel',
 };
 
-const DEFAULTS = { http: { port: 8080 }, tls: {}, database: {}, sessions: {}, soap: {}, mcs: {}, admin: {}, dataDir: '.openoig' };
+const DEFAULTS = { http: { port: 8080 }, tls: {}, database: {}, systemd: {}, sessions: {}, soap: {}, mcs: {}, admin: {}, dataDir: '.openoig' };
 
 function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
   const keys = dotted.split('.');
@@ -119,6 +129,9 @@ export function loadConfig(env: Env = process.env, overrides: unknown = {}): Con
     throw oigError('OIG_CONFIG_INVALID', `Invalid configuration: ${[...new Set(problems)].join('; ')}`);
   }
   const config = withDefaults as Config;
+  if ((config.mcs.url === undefined) !== (config.mcs.caFile === undefined)) {
+    throw oigError('OIG_CONFIG_INVALID', 'Invalid configuration: OIG_MCS_URL and OIG_MCS_CA_FILE go together; set both or neither');
+  }
   if ((config.tls.certFile === undefined) !== (config.tls.keyFile === undefined)) {
     throw oigError('OIG_CONFIG_INVALID', 'Invalid configuration: OIG_TLS_CERT_FILE and OIG_TLS_KEY_FILE go together; set both or neither');
   }

@@ -2,6 +2,7 @@ import { startGateway } from './app';
 import { loadConfig } from './config';
 import { OigError } from './errors';
 import { createLogger } from './log';
+import { linkSystemd } from './systemd';
 import type { LevelWithSilent } from 'pino';
 
 /**
@@ -17,12 +18,17 @@ async function main(): Promise<void> {
     process.exit(78); // EX_CONFIG: systemd does not restart on a configuration error
   }
   const log = createLogger(config.logLevel as LevelWithSilent);
+  const systemd = linkSystemd(config.systemd, log);
+  // startGateway returns once the database is migrated and the listeners are up: only then READY.
   const gateway = await startGateway(config, log);
+  await systemd.ready(`serving ${gateway.url}${gateway.httpsUrl ? ` and ${gateway.httpsUrl}` : ''}`);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
+    systemd.close();
+    void systemd.stopping();
     gateway.close().then(
       () => process.exit(0),
       () => process.exit(1),

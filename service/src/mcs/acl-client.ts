@@ -87,3 +87,16 @@ export class McsAclClient implements AclSource {
     await this.dispatcher.close();
   }
 }
+
+/** The ACL source when no certificate server is configured: every attempt says so. */
+export class UnconfiguredAclSource implements AclSource {
+  async fetch(): Promise<AclSnapshot> {
+    throw oigError('OIG_ACL_FETCH_FAILED', 'No certificate server is configured (OIG_MCS_URL, OIG_MCS_CA_FILE)');
+  }
+
+  verify(): AclSnapshot {
+    throw oigError('OIG_ACL_SIGNATURE_INVALID', 'No certificate server CA is configured to verify the ACL with (OIG_MCS_CA_FILE)');
+  }
+
+  async close(): Promise<void> {}
+}

@@ -11,7 +11,7 @@ export function createPool(url: string): pg.Pool {
   return pool;
 }
 
-export async function migrate(pool: pg.Pool, direction: 'up' | 'down', log: Logger, options: { dir?: string; count?: number } = {}): Promise<string[]> {
+export async function migrate(pool: pg.Pool, direction: 'up' | 'down', log: Logger, options: { dir?: string | undefined; count?: number } = {}): Promise<string[]> {
   const client = await pool.connect();
   try {
     const ran = await runner({

@@ -200,6 +200,13 @@ describe('ACL and local accounts', () => {
     }
   });
 
+  it('without a certificate server configured, the gateway runs and refuses logins with the reason', async () => {
+    gw = await gateway({ withoutMcs: true });
+    expect(gw.gateway.acl.status()).toMatchObject({ loaded: false, lastError: expect.stringMatching(/No certificate server is configured/) });
+    const refused = await soapLogin(gw);
+    expect(refused.error).toMatch(/No access control list has been received/);
+  });
+
   it('an ACL signed by another CA, or altered on the way, is refused', async () => {
     const { X509Certificate } = await import('node:crypto');
     const { McsAclClient } = await import('../../src/mcs/acl-client');

@@ -34,6 +34,8 @@ export async function startTestGateway(
     logDestination?: NodeJS.WritableStream;
     /** Also listen with TLS, on a certificate for 127.0.0.1 from the lab CA. */
     tls?: boolean;
+    /** Configure no certificate server at all (the lab MCS still runs, unused). */
+    withoutMcs?: boolean;
   } = {},
 ): Promise<TestGateway> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'openoig-test-'));
@@ -54,7 +56,7 @@ export async function startTestGateway(
       dataDir: dir,
       database: { url: databaseUrl },
       admin: { password: LAB.adminPassword },
-      mcs: { url: mcs.url, caFile: files.caFile },
+      ...(options.withoutMcs ? {} : { mcs: { url: mcs.url, caFile: files.caFile } }),
       ...(tls ? { tls } : {}),
       logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
       ...options.config,

@@ -28,7 +28,12 @@ describe('configuration', () => {
     }
     expect(error).toMatchObject({ code: 'OIG_CONFIG_INVALID' });
     const message = (error as Error).message;
-    for (const name of ['PORT', 'OIG_SESSION_TIMEOUT_MS', 'DATABASE_URL', 'OIG_ADMIN_PASSWORD', 'OIG_MCS_URL', 'OIG_MCS_CA_FILE']) expect(message).toContain(name);
+    for (const name of ['PORT', 'OIG_SESSION_TIMEOUT_MS', 'DATABASE_URL', 'OIG_ADMIN_PASSWORD']) expect(message).toContain(name);
+  });
+
+  it('takes the certificate server URL and CA together or not at all', () => {
+    expect(loadConfig({ OIG_ADMIN_PASSWORD: 'pw' }).mcs.url).toBeUndefined();
+    expect(() => loadConfig({ OIG_ADMIN_PASSWORD: 'pw', OIG_MCS_URL: 'https://x' })).toThrow(/OIG_MCS_URL and OIG_MCS_CA_FILE go together/);
   });
 
   it('takes the TLS certificate and key together or not at all', () => {

@@ -32,8 +32,8 @@ export interface SessionManagerDeps {
   readonly accounts: Pick<AccountStore, 'find'>;
   readonly store: SessionStore;
   readonly passwords: PasswordVerifier;
-  /** The certificate server's CA: issuer of application certificates. */
-  readonly certificateAuthority: X509Certificate;
+  /** The certificate server's CA: issuer of application certificates (none: Advanced logins are refused). */
+  readonly certificateAuthority: X509Certificate | undefined;
   readonly timeoutMs: number;
   readonly maxSessions: number;
   readonly log: Logger;
@@ -109,7 +109,9 @@ export class SessionManager {
         if (entry.type !== 'Advanced') {
           throw oigError('OIG_SESSION_NOT_ADVANCED_APPLICATION', `${who} is registered for Standard services only`);
         }
-        const publicKey = verifyApplicationCertificate(request.certificate, this.deps.certificateAuthority, { companyName, applicationName }, this.now());
+        const ca = this.deps.certificateAuthority;
+        if (!ca) throw oigError('OIG_SESSION_CERTIFICATE_UNTRUSTED', 'This gateway has no certificate server CA configured, so it cannot accept certificates');
+        const publicKey = verifyApplicationCertificate(request.certificate, ca, { companyName, applicationName }, this.now());
         challenge = { data: newChallenge(), publicKey };
       }
 
