@@ -128,6 +128,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     const buildServer = async (https?: { key: string; cert: string }): Promise<FastifyInstance> => {
       const server = Fastify({
         ...(https ? { https } : {}),
+        ...(config.http.trustProxy ? { trustProxy: config.http.trustProxy } : {}),
         loggerInstance: log.child({ area: https ? 'https' : 'http' }) as FastifyBaseLogger,
         // Per-request access logs are off: a keep-alive every few seconds per session would flood the journal.
         logController: new LogController({ disableRequestLogging: true }),

@@ -13,6 +13,8 @@ export const ConfigSchema = Type.Object({
   http: Type.Object({
     host: Type.String({ minLength: 1, default: '127.0.0.1' }),
     port: Port,
+    /** Addresses of a reverse proxy (the appliance's nginx) whose X-Forwarded-* headers are believed. */
+    trustProxy: Type.Optional(Type.String({ minLength: 1 })),
   }),
   /** Optional HTTPS listener on the same host, serving the same routes. */
   tls: Type.Object({
@@ -67,6 +69,7 @@ type Env = Record<string, string | undefined>;
 export const ENVIRONMENT: Record<string, string> = {
   HOST: 'http.host',
   PORT: 'http.port',
+  OIG_TRUST_PROXY: 'http.trustProxy',
   HTTPS_PORT: 'tls.port',
   OIG_TLS_CERT_FILE: 'tls.certFile',
   OIG_TLS_KEY_FILE: 'tls.keyFile',

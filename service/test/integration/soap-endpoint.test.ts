@@ -66,3 +66,19 @@ describe('SOAP endpoint', () => {
     expect(bad).toContain('location="http://127.0.0.1/axis2/services/SessionService"');
   });
 });
+
+describe('behind the appliance\'s TLS front', () => {
+  it('believes X-Forwarded-Proto from the trusted proxy address only, so the WSDL says https', async () => {
+    const proxied = await startTestGateway({ config: { http: { port: 0, trustProxy: '127.0.0.1' } } });
+    try {
+      const headers = { 'x-forwarded-proto': 'https', host: 'oig.example.test' };
+      const wsdl = await (await request(`${proxied.url}/axis2/services/SessionService?wsdl`, { headers })).body.text();
+      expect(wsdl).toContain('location="https://oig.example.test/axis2/services/SessionService"');
+    } finally {
+      await proxied.close();
+    }
+    // Without trustProxy the same header is ignored.
+    const direct = await (await request(`${gw.url}/axis2/services/SessionService?wsdl`, { headers: { 'x-forwarded-proto': 'https' } })).body.text();
+    expect(direct).toMatch(/location="http:\/\//);
+  });
+});
