@@ -1,0 +1,2 @@
+arch        = "amd64"
+qemu_binary = "qemu-system-x86_64"

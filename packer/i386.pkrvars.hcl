@@ -1,0 +1,2 @@
+arch        = "i386"
+qemu_binary = "qemu-system-i386"
