@@ -18,6 +18,8 @@ export interface LabMcsOptions {
   readonly fixture?: McsFixture;
   /** Keeps the CA across runs (ca.key.pem, ca.crt.pem); without it a fresh CA is made. */
   readonly stateDir?: string;
+  /** More addresses the TLS certificate names besides 127.0.0.1 (e.g. 10.0.2.2, the host as a QEMU guest sees it). */
+  readonly tlsAddresses?: readonly string[];
 }
 
 export interface LabMcs {
@@ -51,7 +53,10 @@ async function loadOrCreateCa(stateDir: string | undefined): Promise<KeyAndCerti
 
 export async function startLabMcs(options: LabMcsOptions = {}): Promise<LabMcs> {
   const ca = await loadOrCreateCa(options.stateDir);
-  const tls = issueCertificate(ca, { subject: { commonName: 'localhost' }, serverNames: { dns: ['localhost'], ip: ['127.0.0.1'] } });
+  const tls = issueCertificate(ca, {
+    subject: { commonName: 'localhost' },
+    serverNames: { dns: ['localhost'], ip: ['127.0.0.1', ...(options.tlsAddresses ?? [])] },
+  });
   const apps = new Map<string, LabApplication & { applicationPasswordHash: string }>();
   const key = (c: string, a: string): string => `${c}\u0000${a}`;
   const upsert = (app: LabApplication): void => {
