@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['service/test/**/*.test.ts', 'lab/test/**/*.test.ts'],
+    // The image tests boot the built OVA and run with `npm run image:test` (vitest.image.config.ts).
+    exclude: ['**/node_modules/**', 'service/test/image/**'],
     globalSetup: ['service/test/support/global-setup.ts'],
     // Two cores: two test files at a time, each in its own process.
     pool: 'forks',

@@ -1,0 +1,169 @@
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startLabMcs, LAB_COMPANY, type LabMcs } from '@openoig/lab/mcs';
+import * as soap from 'soap';
+import { Agent, request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diskWithTestKey, findOva, unpackOva, type OvaContents } from './support/artefact';
+import { bootVm, type Vm } from './support/vm';
+
+/**
+ * Tests of the artefact (issue #3, "Tests of the artefact"): the built OVA's disk booted in QEMU
+ * (TCG, -snapshot, forwards on 127.0.0.1 only) and checked from the outside.
+ */
+const REPO = fileURLToPath(new URL('../../..', import.meta.url));
+const ARCH = process.env.OIG_IMAGE_ARCH ?? 'i386';
+const QEMU = ARCH === 'i386' ? 'qemu-system-i386' : 'qemu-system-x86_64';
+const REFERENCE_WSDL = path.join(REPO, '../shared/reference/oig-wsdl-4.0/sessionManagement/SessionService.wsdl');
+const BOOT_TIMEOUT_MS = 8 * 60_000;
+
+let work: string;
+let ova: string;
+let contents: OvaContents;
+let vm: Vm;
+let mcs: LabMcs;
+let gatewayCa: string;
+const say = (line: string) => process.stdout.write(`image-test: ${line}\n`);
+
+async function waitForHealth(vmRef: Vm, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const res = await vmRef.ssh('curl -fsS --cacert /etc/openoig/tls/gateway.crt https://127.0.0.1/health', { allowFailure: true, timeoutMs: 20_000 });
+    if (res.code === 0 && res.stdout.includes('"status":"ok"')) return;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  throw new Error(`the gateway did not answer /health within ${timeoutMs} ms`);
+}
+
+async function httpsGet(pathname: string): Promise<{ status: number; body: string }> {
+  const dispatcher = new Agent({ connect: { ca: gatewayCa } });
+  try {
+    const res = await request(`https://127.0.0.1:${vm.ports.https}${pathname}`, { dispatcher });
+    return { status: res.statusCode, body: await res.body.text() };
+  } finally {
+    await dispatcher.close();
+  }
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), 'openoig-image-test-'));
+  ova = await findOva(path.join(REPO, 'dist'), ARCH);
+  say(`OVA ${path.basename(ova)}: ${((await stat(ova)).size / 1024 / 1024).toFixed(1)} MiB`);
+  contents = await unpackOva(ova, path.join(work, 'ova'));
+  // The lab certificate server on the build host; the guest reaches it as 10.0.2.2 (QEMU user network).
+  mcs = await startLabMcs({ tlsAddresses: ['10.0.2.2'] });
+  const { disk, key } = await diskWithTestKey(contents.vmdk, work);
+  const started = Date.now();
+  vm = await bootVm({ qemu: QEMU, disk, format: 'raw', key, serialLog: path.join(work, 'serial.log') });
+  await vm.waitForSsh(BOOT_TIMEOUT_MS);
+  say(`boot to SSH: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  await waitForHealth(vm, BOOT_TIMEOUT_MS);
+  say(`boot to health: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  gatewayCa = (await vm.ssh('cat /etc/openoig/tls/gateway.crt')).stdout;
+}, 2 * BOOT_TIMEOUT_MS);
+
+afterAll(async () => {
+  await vm?.stop();
+  await mcs?.stop();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('the OVA file', () => {
+  it('is a tar with the OVF first, its manifest verifies, and the OVF names the VMDK it carries', () => {
+    expect(contents.members[0]).toMatch(/\.ovf$/);
+    expect(path.basename(ova)).not.toMatch(/\s/);
+    expect(contents.manifestProblems).toEqual([]);
+    expect(contents.members).toContain(contents.ovf.diskHref);
+    expect(contents.ovf).toMatchObject({ osId: ARCH === 'i386' ? '95' : '96', cpus: '2', memoryMb: '2048' });
+    say(`OVF: ${JSON.stringify(contents.ovf)}`);
+  });
+});
+
+describe('the booted appliance', () => {
+  it('has no failed units; the gateway, PostgreSQL and nginx are active; node is 32-bit', async () => {
+    const failed = (await vm.ssh('systemctl list-units --failed --no-legend --plain')).stdout.trim();
+    say(`failed units: ${failed || 'none'}`);
+    expect(failed).toBe('');
+    for (const unit of ['openoig-gateway', 'nginx', 'postgresql@17-main']) {
+      expect((await vm.ssh(`systemctl is-active ${unit}`)).stdout.trim()).toBe('active');
+    }
+    const arch = (await vm.ssh('node -p process.arch')).stdout.trim();
+    say(`node arch: ${arch}`);
+    expect(arch).toBe(ARCH === 'i386' ? 'ia32' : 'x64');
+  });
+
+  it('answers /health over HTTPS with its own certificate, ?wsdl over HTTP, and redirects the rest to HTTPS', async () => {
+    expect(await httpsGet('/health')).toMatchObject({ status: 200, body: expect.stringContaining('"status":"ok"') });
+    const wsdl = await request(`http://127.0.0.1:${vm.ports.http}/axis2/services/SessionService?wsdl`);
+    expect(await wsdl.body.text()).toContain('wsdl:definitions');
+    const plain = await request(`http://127.0.0.1:${vm.ports.http}/health`);
+    await plain.body.dump();
+    expect(plain.statusCode).toBe(301);
+    expect(String(plain.headers.location)).toMatch(/^https:\/\//);
+  });
+
+  it('a client from the reference WSDL logs in as an application the test registers, keeps alive and logs out', async () => {
+    // Point the appliance at the lab certificate server and create the application's local password.
+    await writeFile(path.join(work, 'mcs-ca.pem'), mcs.ca.certPem);
+    const port = new URL(mcs.url).port;
+    await vm.ssh(
+      `cat > /etc/openoig/mcs-ca.pem <<'PEM'\n${mcs.ca.certPem}PEM\n` +
+        `sed -i '/^OIG_MCS_/d' /etc/openoig/gateway.env && printf 'OIG_MCS_URL=https://10.0.2.2:${port}\\nOIG_MCS_CA_FILE=/etc/openoig/mcs-ca.pem\\n' >> /etc/openoig/gateway.env && ` +
+        'systemctl restart openoig-gateway',
+      { timeoutMs: 300_000 },
+    );
+    await waitForHealth(vm, 300_000);
+    const adminPassword = (await vm.ssh("sed -n 's/^OIG_ADMIN_PASSWORD=//p' /etc/openoig/secrets.env")).stdout.trim();
+    const dispatcher = new Agent({ connect: { ca: gatewayCa } });
+    const base = `https://127.0.0.1:${vm.ports.https}`;
+    const login = await request(`${base}/api/admin/login`, { dispatcher, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: adminPassword }) });
+    const { csrfToken } = (await login.body.json()) as { csrfToken: string };
+    const cookie = String(login.headers['set-cookie']).split(';')[0] as string;
+    const created = await request(`${base}/api/admin/accounts`, {
+      dispatcher,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+      body: JSON.stringify({ companyName: LAB_COMPANY, applicationName: 'LabStandard', localPassword: 'image-test-local' }),
+    });
+    expect(created.statusCode).toBe(201);
+    await dispatcher.close();
+
+    const client = (await soap.createClientAsync(REFERENCE_WSDL)) as soap.Client & Record<string, (a: unknown, o?: unknown) => Promise<[any]>>;
+    client.setEndpoint(`${base}/mitel/oig/session/SessionService`);
+    const options = { httpsAgent: new https.Agent({ ca: gatewayCa }) };
+    const [res] = await client.loginExAsync(
+      { req: { applicationName: 'LabStandard', companyName: LAB_COMPANY, applicationPassword: 'lab-standard-secret', localPassword: 'image-test-local', version: '4.0' } },
+      options,
+    );
+    expect(res.return.attributes.result).toBe('true');
+    const sessionId = res.return.attributes.sessionId;
+    say(`loginEx over HTTPS: session ${sessionId}`);
+    expect((await client.resetSessionTimerAsync({ sessionId }, options))[0].return.attributes.result).toBe('true');
+    expect((await client.logoutAsync({ sessionId }, options))[0].return.attributes.result).toBe('true');
+  });
+
+  it('comes back healthy after systemctl restart and after a reboot, without running first boot again', async () => {
+    const fingerprint = async () => (await vm.ssh('openssl x509 -noout -fingerprint -sha256 -in /etc/openoig/tls/gateway.crt')).stdout.trim();
+    const before = { cert: await fingerprint(), done: (await vm.ssh('cat /var/lib/openoig/firstboot.done')).stdout.trim() };
+
+    let t = Date.now();
+    await vm.ssh('systemctl restart openoig-gateway', { timeoutMs: 300_000 });
+    await waitForHealth(vm, 300_000);
+    say(`restart to health: ${((Date.now() - t) / 1000).toFixed(0)} s`);
+
+    t = Date.now();
+    await vm.ssh('systemctl reboot', { allowFailure: true, timeoutMs: 30_000 });
+    await new Promise((r) => setTimeout(r, 10_000));
+    await vm.waitForSsh(BOOT_TIMEOUT_MS);
+    await waitForHealth(vm, BOOT_TIMEOUT_MS);
+    say(`reboot to health: ${((Date.now() - t) / 1000).toFixed(0)} s`);
+
+    expect({ cert: await fingerprint(), done: (await vm.ssh('cat /var/lib/openoig/firstboot.done')).stdout.trim() }).toEqual(before);
+    const firstboot = (await vm.ssh('systemctl show -p ConditionResult --value openoig-firstboot')).stdout.trim();
+    expect(firstboot).toBe('no');
+    expect((await vm.ssh('systemctl list-units --failed --no-legend --plain')).stdout.trim()).toBe('');
+  });
+});
