@@ -8,18 +8,19 @@ build {
     destination = "/tmp/openoig-gateway.deb"
   }
 
+  # A directory source without a trailing slash is uploaded as that directory: /tmp/provision.
   provisioner "file" {
-    source      = "${path.root}/provision/"
-    destination = "/tmp/openoig-provision"
+    source      = "${path.root}/provision"
+    destination = "/tmp"
   }
 
   provisioner "shell" {
     execute_command = "sudo env {{ .Vars }} bash '{{ .Path }}'"
     inline = [
       "set -euo pipefail",
-      "bash /tmp/openoig-provision/install-blade.sh /tmp/openoig-gateway.deb",
-      "bash /tmp/openoig-provision/self-check.sh",
-      "bash /tmp/openoig-provision/cleanup.sh",
+      "bash /tmp/provision/install-blade.sh /tmp/openoig-gateway.deb",
+      "bash /tmp/provision/self-check.sh",
+      "bash /tmp/provision/cleanup.sh",
     ]
   }
 }

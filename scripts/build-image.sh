@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# `npm run image`: the whole appliance pipeline on a Debian 12 host, as root.
+#   scripts/build-image.sh [--arch i386|amd64] [--reuse-base-disk]
+# (default i386, the product's appliance; --reuse-base-disk keeps an existing stage-1 disk,
+# for iterating on later stages)
+# Stages: build tools → gateway blade (.deb) → base disk (mmdebstrap) → Packer provisioning
+# (QEMU: KVM when it can run the guest, else TCG) → OVA. Prints each stage with its time.
+# Result: dist/openoig-<version>-<arch>.ova
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/lib/log.sh
+source "${REPO}/scripts/lib/log.sh"
+
+ARCH=i386
+REUSE_BASE=false
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --arch) ARCH="$2"; shift 2 ;;
+    --reuse-base-disk) REUSE_BASE=true; shift ;;
+    *) die "unknown argument: $1 (usage: $0 [--arch i386|amd64] [--reuse-base-disk])" ;;
+  esac
+done
+[[ -f "${REPO}/scripts/variants/${ARCH}.env" ]] || die "no variant '${ARCH}' (scripts/variants/)"
+require_root
+
+BUILD="${REPO}/dist/build/${ARCH}"
+VERSION="$(node -p "require('${REPO}/service/package.json').version")"
+started="$(date +%s)"
+
+# The host's KVM cannot run 32-bit guests (shared notes: KVM internal error under KASLR), so
+# i386 always uses TCG; amd64 uses KVM when /dev/kvm is usable. OIG_ACCELERATOR overrides.
+choose_accelerator() {
+  if [[ -n "${OIG_ACCELERATOR:-}" ]]; then
+    printf '%s\n' "${OIG_ACCELERATOR}"
+  elif [[ "${ARCH}" == amd64 && -w /dev/kvm ]]; then
+    printf 'kvm\n'
+  else
+    printf 'tcg\n'
+  fi
+}
+
+stage_begin "build tools"
+bash "${REPO}/scripts/install-build-tools.sh"
+stage_end
+
+stage_begin "gateway blade"
+DEB="$(bash "${REPO}/scripts/build-blade.sh" --out "${REPO}/dist" | tail -n 1)"
+stage_end
+
+stage_begin "stage 1: base disk (${ARCH})"
+if [[ "${REUSE_BASE}" == true && -f "${BUILD}/base.qcow2" ]]; then
+  log_info "reusing ${BUILD}/base.qcow2"
+else
+  bash "${REPO}/scripts/build-base-disk.sh" --arch "${ARCH}" --out "${BUILD}"
+fi
+stage_end
+
+stage_begin "stage 2: Packer provisioning"
+ACCEL="$(choose_accelerator)"
+log_info "QEMU accelerator: ${ACCEL}"
+# No call home to HashiCorp's checkpoint service: only Debian's mirror is reachable.
+CHECKPOINT_DISABLE=1 PACKER_NO_COLOR=1 packer build -force -color=false \
+  -var-file="${REPO}/packer/${ARCH}.pkrvars.hcl" \
+  -var "accelerator=${ACCEL}" \
+  -var "base_disk=${BUILD}/base.qcow2" \
+  -var "blade_deb=${DEB}" \
+  -var "ssh_private_key_file=${BUILD}/build-ssh/id_ed25519" \
+  -var "output_dir=${BUILD}/packer" \
+  -var "serial_log=${BUILD}/packer-serial.log" \
+  "${REPO}/packer"
+stage_end
+
+stage_begin "stage 3: OVA"
+OVA="$(bash "${REPO}/scripts/make-ova.sh" --disk "${BUILD}/packer/openoig-${ARCH}.qcow2" --arch "${ARCH}" --version "${VERSION}" --out "${REPO}/dist" | tail -n 1)"
+stage_end
+
+log_info "image: ${OVA} ($(du -h "${OVA}" | cut -f1)) in $(($(date +%s) - started)) s"
