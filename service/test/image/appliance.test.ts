@@ -83,6 +83,13 @@ describe('the OVA file', () => {
 });
 
 describe('the booted appliance', () => {
+  it('carries nothing of the build: no packer account, an own machine-id and own SSH host keys', async () => {
+    expect((await vm.ssh('getent passwd packer', { allowFailure: true })).stdout.trim()).toBe('');
+    expect((await vm.ssh('ls /etc/sudoers.d/')).stdout).not.toContain('packer');
+    expect((await vm.ssh('cat /etc/machine-id')).stdout.trim()).toMatch(/^[0-9a-f]{32}$/);
+    expect((await vm.ssh('ls /etc/ssh/')).stdout).toContain('ssh_host_ed25519_key');
+  });
+
   it('has no failed units; the gateway, PostgreSQL and nginx are active; node is 32-bit', async () => {
     const failed = (await vm.ssh('systemctl list-units --failed --no-legend --plain')).stdout.trim();
     say(`failed units: ${failed || 'none'}`);
