@@ -60,7 +60,7 @@ stage_begin "stage 2: Packer provisioning"
 ACCEL="$(choose_accelerator)"
 log_info "QEMU accelerator: ${ACCEL}"
 # No call home to HashiCorp's checkpoint service: only Debian's mirror is reachable.
-CHECKPOINT_DISABLE=1 PACKER_NO_COLOR=1 packer build -force -color=false \
+CHECKPOINT_DISABLE=1 PACKER_NO_COLOR=1 PACKER_CACHE_DIR="${BUILD}/packer_cache" packer build -force -color=false \
   -var-file="${REPO}/packer/${ARCH}.pkrvars.hcl" \
   -var "accelerator=${ACCEL}" \
   -var "base_disk=${BUILD}/base.qcow2" \
