@@ -4,13 +4,14 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=lib/log.sh
+# shellcheck source-path=SCRIPTDIR source=lib/log.sh
 . "${here}/lib/log.sh"
 
 # Only what the pipeline runs. The guest's own tools (grub, zstd, ...) come from
 # the image's packages, and grub-mkimage runs inside the root filesystem.
 packages=(
   mmdebstrap      # stage 1: root filesystem
+  arch-test       # mmdebstrap: can this host run the target architecture's binaries
   fdisk           # stage 1: sfdisk partitions the disk image file
   e2fsprogs       # stage 1: mke2fs -d fills the ext4 root from a directory
   qemu-utils      # qemu-img: qcow2 and VMDK

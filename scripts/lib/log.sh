@@ -47,3 +47,19 @@ stage_abort() {
   _stage_names=()
   _stage_starts=()
 }
+
+# Reads a declarative file of NAME=value lines (comments and blank lines allowed,
+# optional double quotes around the value, no expansion) into global variables.
+read_env_file() {
+  local file="$1" line name value n=0
+  [[ -f "$file" ]] || die "missing ${file}"
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    n=$((n + 1))
+    [[ "$line" =~ ^[[:space:]]*(#.*)?$ ]] && continue
+    [[ "$line" =~ ^([A-Z_][A-Z0-9_]*)=(.*)$ ]] || die "${file}:${n}: expected NAME=value, got: ${line}"
+    name="${BASH_REMATCH[1]}"
+    value="${BASH_REMATCH[2]}"
+    if [[ "$value" =~ ^\"(.*)\"$ ]]; then value="${BASH_REMATCH[1]}"; fi
+    declare -g "${name}=${value}"
+  done <"$file"
+}
