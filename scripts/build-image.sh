@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `npm run image`: the whole appliance pipeline on a Debian 12 host, as root.
-#   scripts/build-image.sh [--arch i386|amd64] [--reuse-base-disk]
+#   scripts/build-image.sh [--arch i386|amd64] [--reuse-base-disk] [--sha1-manifest]
 # (default i386, the product's appliance; --reuse-base-disk keeps an existing stage-1 disk,
-# for iterating on later stages)
+# for iterating on later stages; --sha1-manifest for ESXi releases that read only SHA1)
 # Stages: build tools → gateway blade (.deb) → base disk (mmdebstrap) → Packer provisioning
 # (QEMU: KVM when it can run the guest, else TCG) → OVA. Prints each stage with its time.
 # Result: dist/openoig-<version>-<arch>.ova
@@ -14,11 +14,13 @@ source "${REPO}/scripts/lib/log.sh"
 
 ARCH=i386
 REUSE_BASE=false
+MANIFEST_OPTION=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --arch) ARCH="$2"; shift 2 ;;
     --reuse-base-disk) REUSE_BASE=true; shift ;;
-    *) die "unknown argument: $1 (usage: $0 [--arch i386|amd64] [--reuse-base-disk])" ;;
+    --sha1-manifest) MANIFEST_OPTION=(--sha1); shift ;;
+    *) die "unknown argument: $1 (usage: $0 [--arch i386|amd64] [--reuse-base-disk] [--sha1-manifest])" ;;
   esac
 done
 [[ -f "${REPO}/scripts/variants/${ARCH}.env" ]] || die "no variant '${ARCH}' (scripts/variants/)"
@@ -73,7 +75,7 @@ CHECKPOINT_DISABLE=1 PACKER_NO_COLOR=1 PACKER_CACHE_DIR="${BUILD}/packer_cache" 
 stage_end
 
 stage_begin "stage 3: OVA"
-OVA="$(bash "${REPO}/scripts/make-ova.sh" --disk "${BUILD}/packer/openoig-${ARCH}.qcow2" --arch "${ARCH}" --version "${VERSION}" --out "${REPO}/dist" | tail -n 1)"
+OVA="$(bash "${REPO}/scripts/make-ova.sh" --disk "${BUILD}/packer/openoig-${ARCH}.qcow2" --arch "${ARCH}" --version "${VERSION}" --out "${REPO}/dist" "${MANIFEST_OPTION[@]}" | tail -n 1)"
 stage_end
 
 log_info "image: ${OVA} ($(du -h "${OVA}" | cut -f1)) in $(($(date +%s) - started)) s"
