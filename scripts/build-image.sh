@@ -27,19 +27,42 @@ done
 require_root
 
 BUILD="${REPO}/dist/build/${ARCH}"
+QEMU_SYSTEM="$(sed -n 's/^QEMU_SYSTEM=//p' "${REPO}/scripts/variants/${ARCH}.env")"
 VERSION="$(node -p "require('${REPO}/service/package.json').version")"
 started="$(date +%s)"
 
-# On the machines this project builds on, /dev/kvm is a nested backend that cannot run the
-# 32-bit guest (KVM internal error under KASLR, shared notes) and hangs the amd64 guest after
-# GRUB (the host lacks a CPU feature QEMU asks for); a failed KVM boot only shows as a
-# 15-minute SSH timeout. So TCG is the default; OIG_ACCELERATOR=kvm uses KVM on hosts where it
-# works, and is refused when /dev/kvm is not usable.
+# KVM when it can run the guest, else TCG. On the machines this project builds on, /dev/kvm
+# is a nested backend that cannot run the 32-bit guest (KVM internal error under KASLR, shared
+# notes) and hangs the amd64 guest after GRUB, so this is detected, not assumed: the base disk
+# is booted under KVM and must reach sshd (its banner on the forwarded port) within
+# OIG_KVM_PROBE_SECONDS (default 30; a working KVM reaches sshd in well under that). OIG_ACCELERATOR=tcg|kvm skips the probe.
+kvm_boots_guest() {
+  [[ -w /dev/kvm ]] || return 1
+  local port pid banner="" deadline
+  port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+  "${QEMU_SYSTEM}" -accel kvm -machine pc -m 1024 -smp 2 -snapshot -display none -monitor none -serial none \
+    -drive "file=${BUILD}/base.qcow2,format=qcow2,if=ide" \
+    -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:${port}-:22" -device e1000,netdev=n0 >/dev/null 2>"${BUILD}/kvm-probe.log" &
+  pid=$!
+  deadline=$(($(date +%s) + ${OIG_KVM_PROBE_SECONDS:-30}))
+  while [[ "$(date +%s)" -lt "${deadline}" ]] && kill -0 "${pid}" 2>/dev/null; do
+    # QEMU stops the guest but stays alive on a KVM internal error: no need to wait it out.
+    grep -q 'internal error' "${BUILD}/kvm-probe.log" 2>/dev/null && break
+    banner="$(timeout 3 bash -c "exec 3<>/dev/tcp/127.0.0.1/${port} && head -c 7 <&3" 2>/dev/null || true)"
+    [[ "${banner}" == SSH-2.0 ]] && break
+    sleep 2
+  done
+  kill "${pid}" 2>/dev/null || true
+  wait "${pid}" 2>/dev/null || true
+  [[ "${banner}" == SSH-2.0 ]]
+}
+
 choose_accelerator() {
-  case "${OIG_ACCELERATOR:-tcg}" in
+  case "${OIG_ACCELERATOR:-auto}" in
     tcg) printf 'tcg\n' ;;
     kvm) [[ -w /dev/kvm ]] || die "OIG_ACCELERATOR=kvm but /dev/kvm is not usable"; printf 'kvm\n' ;;
-    *) die "OIG_ACCELERATOR must be tcg or kvm" ;;
+    auto) if kvm_boots_guest; then printf 'kvm\n'; else printf 'tcg\n'; fi ;;
+    *) die "OIG_ACCELERATOR must be auto, tcg or kvm" ;;
   esac
 }
 
@@ -60,6 +83,7 @@ fi
 stage_end
 
 stage_begin "stage 2: Packer provisioning"
+log_info "choosing the QEMU accelerator (KVM only if it boots this guest)..."
 ACCEL="$(choose_accelerator)"
 log_info "QEMU accelerator: ${ACCEL}"
 # No call home to HashiCorp's checkpoint service: only Debian's mirror is reachable.
