@@ -156,9 +156,9 @@ describe('ACL and local accounts', () => {
   it('a disabled account is refused; enabling it again lets the application in', async () => {
     gw = await gateway();
     const account = (await gw.gateway.accounts.list()).find((a) => a.applicationName === LAB.standard.applicationName)!;
-    await gw.gateway.accounts.setEnabled(account.id, false);
+    await gw.gateway.accounts.update(account.id, { enabled: false });
     expect((await soapLogin(gw)).error).toMatch(/is disabled on this gateway/);
-    await gw.gateway.accounts.setEnabled(account.id, true);
+    await gw.gateway.accounts.update(account.id, { enabled: true });
     expect((await soapLogin(gw)).result).toBe('true');
   });
 

@@ -89,14 +89,6 @@ export class AccountService {
     return this.changed(await this.deps.store.update(id, { localPasswordHash, enabled: change.enabled }), id);
   }
 
-  changePassword(id: number, localPassword: string): Promise<AccountView> {
-    return this.update(id, { localPassword });
-  }
-
-  setEnabled(id: number, enabled: boolean): Promise<AccountView> {
-    return this.update(id, { enabled });
-  }
-
   async delete(id: number): Promise<void> {
     if (!(await this.deps.store.delete(id))) throw oigError('OIG_ACCOUNT_NOT_FOUND', `No application account with id ${id}`);
   }

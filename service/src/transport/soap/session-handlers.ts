@@ -17,19 +17,19 @@ type Login = Decoded & {
 export function sessionServiceBinding(sessions: SessionManager, serviceVersions: () => string): SoapBinding {
   // login, loginEx and loginApp differ only in which elements the contract makes optional.
   const login: SoapHandler = async (input: Decoded, ctx: SoapContext) => {
-      const req = (input.req ?? {}) as Login;
-      const { session, authenticationData } = await sessions.login({
-        companyName: req.companyName,
-        applicationName: req.applicationName,
-        applicationPassword: req.applicationPassword,
-        localPassword: req.localPassword,
-        version: req.version,
-        certificate: req.certificate,
-        protocol: 'soap',
-        clientAddress: ctx.request.ip,
-      });
-      return { return: { result: true, sessionId: session.id, authenticationData } };
-    };
+    const req = (input.req ?? {}) as Login;
+    const { session, authenticationData } = await sessions.login({
+      companyName: req.companyName,
+      applicationName: req.applicationName,
+      applicationPassword: req.applicationPassword,
+      localPassword: req.localPassword,
+      version: req.version,
+      certificate: req.certificate,
+      protocol: 'soap',
+      clientAddress: ctx.request.ip,
+    });
+    return { return: { result: true, sessionId: session.id, authenticationData } };
+  };
 
   return {
     service: sessionService,
