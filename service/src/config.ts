@@ -55,6 +55,30 @@ export const ConfigSchema = Type.Object({
     refreshCron: Type.String({ minLength: 9, default: '0 */4 * * *' }),
     timeoutMs: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
   }),
+  /** Links to the MiVoice Business controllers (docs/pbx-link-protocol.md). */
+  pbx: Type.Object({
+    /** TCP port of the link on every controller. */
+    linkPort: Type.Integer({ minimum: 1, maximum: 65535, default: 7001 }),
+    /** PEM of the CA that signs the controllers' link certificates; set → the link runs over TLS. */
+    caFile: Type.Optional(Type.String({ minLength: 1 })),
+    requestTimeoutMs: Type.Integer({ minimum: 100, maximum: 120_000, default: 5_000 }),
+    /** Reconnect backoff: doubles from min to max, with jitter. */
+    reconnectMinMs: Type.Integer({ minimum: 10, maximum: 600_000, default: 250 }),
+    reconnectMaxMs: Type.Integer({ minimum: 10, maximum: 600_000, default: 30_000 }),
+    /** How long an operation that needs a new link (getIcpId) waits for it to come up. */
+    connectWaitMs: Type.Integer({ minimum: 0, maximum: 60_000, default: 3_000 }),
+    /** Controllers one gateway talks to (seed: 250). */
+    maxControllers: Type.Integer({ minimum: 1, maximum: 250, default: 250 }),
+  }),
+  callControl: Type.Object({
+    /** Monitors available to all sessions until licensing provides the pools (2 per user licence). */
+    monitorPool: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 2_000 }),
+    /** Events kept per session before overflow is reported. */
+    eventQueueLimit: Type.Integer({ minimum: 10, maximum: 1_000_000, default: 1_000 }),
+    /** Push delivery to a registered event handler: attempts per event and time per attempt. */
+    pushAttempts: Type.Integer({ minimum: 1, maximum: 20, default: 3 }),
+    pushTimeoutMs: Type.Integer({ minimum: 100, maximum: 60_000, default: 5_000 }),
+  }),
   logLevel: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
@@ -88,10 +112,21 @@ export const ENVIRONMENT: Record<string, string> = {
   OIG_MCS_CA_FILE: 'mcs.caFile',
   OIG_ACL_REFRESH_CRON: 'mcs.refreshCron',
   OIG_MCS_TIMEOUT_MS: 'mcs.timeoutMs',
+  OIG_PBX_LINK_PORT: 'pbx.linkPort',
+  OIG_PBX_CA_FILE: 'pbx.caFile',
+  OIG_PBX_REQUEST_TIMEOUT_MS: 'pbx.requestTimeoutMs',
+  OIG_PBX_RECONNECT_MIN_MS: 'pbx.reconnectMinMs',
+  OIG_PBX_RECONNECT_MAX_MS: 'pbx.reconnectMaxMs',
+  OIG_PBX_CONNECT_WAIT_MS: 'pbx.connectWaitMs',
+  OIG_PBX_MAX_CONTROLLERS: 'pbx.maxControllers',
+  OIG_CC_MONITOR_POOL: 'callControl.monitorPool',
+  OIG_CC_EVENT_QUEUE_LIMIT: 'callControl.eventQueueLimit',
+  OIG_CC_PUSH_ATTEMPTS: 'callControl.pushAttempts',
+  OIG_CC_PUSH_TIMEOUT_MS: 'callControl.pushTimeoutMs',
   LOG_LEVEL: 'logLevel',
 };
 
-const DEFAULTS = { http: { port: 8080 }, tls: {}, database: {}, systemd: {}, sessions: {}, soap: {}, mcs: {}, admin: {}, dataDir: '.openoig' };
+const DEFAULTS = { http: { port: 8080 }, tls: {}, database: {}, systemd: {}, sessions: {}, soap: {}, mcs: {}, pbx: {}, callControl: {}, admin: {}, dataDir: '.openoig' };
 
 function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
   const keys = dotted.split('.');
