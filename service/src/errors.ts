@@ -4,7 +4,7 @@
  * Business failures of SOAP operations are answered as result="false" + errorDescription;
  * protocol failures (bad XML, unknown operation, wrong types) as SOAP faults.
  */
-export type LogLevel = 'info' | 'warn' | 'error';
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 interface ErrorSpec {
   readonly http: number;
@@ -70,6 +70,31 @@ export const errorCatalogue = {
   OIG_ACL_FETCH_FAILED: server(502),
   OIG_ACL_SIGNATURE_INVALID: server(502),
   OIG_ACL_FORMAT_INVALID: server(502),
+
+  OIG_PBX_ADDRESS_INVALID: client(400),
+  OIG_PBX_CONTROLLER_LIMIT_REACHED: client(503),
+
+  OIG_CC_INVALID_ARGUMENT: client(400),
+  OIG_CC_UNKNOWN_ICP: client(404),
+  OIG_CC_UNKNOWN_OBJECT: client(404),
+  OIG_CC_WRONG_OBJECT_KIND: client(400),
+  OIG_CC_TOO_MANY_CONTROLLERS: client(503),
+  OIG_CC_NOT_MONITORED: client(409),
+  OIG_CC_MONITOR_POOL_EXHAUSTED: client(503),
+  OIG_CC_ADVANCED_REQUIRED: client(403),
+  OIG_CC_NOT_IMPLEMENTED: client(501),
+  OIG_CC_NO_SUCH_DEVICE: client(404),
+  OIG_CC_NO_SUCH_CALL: client(404),
+  OIG_CC_COS_DENIED: client(403),
+  OIG_CC_INVALID_STATE: client(409),
+  OIG_CC_DESTINATION_REFUSED: client(409),
+  OIG_CC_HOT_DESK_REFUSED: client(409),
+  OIG_CC_CONTROLLER_UNAVAILABLE: client(503),
+  OIG_CC_CONTROLLER_ERROR: server(502),
+  // A long-poll that found nothing is routine: logged at debug, answered result="false".
+  OIG_CC_EVENT_TIMEOUT: { http: 200, fault: 'Client', level: 'debug' },
+  OIG_CC_EVENT_CANCELLED: { http: 200, fault: 'Client', level: 'debug' },
+  OIG_CC_EVENT_HANDLER_INVALID: client(400),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type OigErrorCode = keyof typeof errorCatalogue;
