@@ -1,475 +1,67 @@
-import { readFile } from 'node:fs/promises';
-import { DOMParser, onErrorStopParsing, type Element } from '@xmldom/xmldom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as soap from 'soap';
+import { eventHandlerCCService } from '../../src/transport/soap/catalogue/event-handler-service';
+import { renderWsdl, renderXsd } from '../../src/transport/soap/wsdl';
 import { startTestGateway, type TestGateway } from '../support/gateway';
+import {
+  describeAllOperations,
+  describeOperation,
+  describeService,
+  fetchOverHttp,
+  loadContract,
+  operationNames,
+  readFromDisk,
+  soapAddress,
+  withEdit,
+  withoutTypeNames,
+  type LoadedContract,
+  type Loader,
+} from '../support/wsdl-shape';
 
 /**
- * Schema equivalence with the reference OIG 4.0 SessionService WSDL.
+ * Schema equivalence with the reference OIG 4.0 WSDLs.
  *
- * The WSDL and XSD the running gateway serves over HTTP are reduced to a normalised structure
- * (names and namespaces as resolved QNames, occurrences, attribute use, content order),
- * and so is the reference contract read from disk, by the same function. Per operation of the
- * reference portType, the served structure must equal the reference one: SOAPAction, style and
- * use, the message parts' element QNames and those elements' full content, resolved through
- * named types. Message names, part names and the endpoint address are free to differ, as are
- * namespace prefixes and the order of top-level declarations.
+ * The WSDL and XSDs the running gateway serves over HTTP are reduced to a normalised structure
+ * (support/wsdl-shape.ts), and so is the reference contract read from disk, by the same
+ * function. For every operation of the reference portType, the served structure must equal
+ * the reference one: SOAPAction, style and use, the message parts' element QNames and those
+ * elements' full content resolved through named types, enumerations with their values in order.
  */
-const REFERENCE_WSDL = new URL('../../../../shared/reference/oig-wsdl-4.0/sessionManagement/SessionService.wsdl', import.meta.url);
-const SERVICE_PATHS = ['/axis2/services/SessionService', '/mitel/oig/session/SessionService'] as const;
-const OPERATIONS = [
-  'login',
-  'loginEx',
-  'loginApp',
-  'authenticate',
-  'serviceVersions',
-  'resetSessionTimer',
-  'logout',
-  'registerHAClientCallback',
-  'loginUser',
-  'validateToken',
-] as const;
+const REFERENCE = new URL('../../../../shared/reference/oig-wsdl-4.0/', import.meta.url);
 
-const WSDL_NS = 'http://schemas.xmlsoap.org/wsdl/';
-const SOAP_NS = 'http://schemas.xmlsoap.org/wsdl/soap/';
-const XSD_NS = 'http://www.w3.org/2001/XMLSchema';
-
-// ---------------------------------------------------------------------------------------------
-// The normalised shapes. QNames use Clark notation, {namespace}local, so a diff reads plainly.
-// ---------------------------------------------------------------------------------------------
-
-type QName = string;
-type Occurs = number | 'unbounded';
-
-interface ElementShape {
+interface ServedService {
   readonly name: string;
-  readonly namespace: string;
-  readonly minOccurs: number;
-  readonly maxOccurs: Occurs;
-  readonly type: TypeShape;
+  readonly reference: URL;
+  readonly paths: readonly [string, ...string[]];
+  /** How many operations the reference portType has: guards against a truncated reference. */
+  readonly operationCount: number;
 }
 
-interface AttributeShape {
-  readonly name: string;
-  readonly namespace: string;
-  readonly type: TypeShape;
-  readonly use: string;
-}
-
-interface ComplexShape {
-  /** The named type's QName (undefined for anonymous types): code generators name classes after it. */
-  readonly typeName?: QName;
-  /** Child elements in document order: order is part of the contract for xs:sequence. */
-  readonly sequence: readonly ElementShape[];
-  /** Sorted by name: attribute order carries no meaning in XML. */
-  readonly attributes: readonly AttributeShape[];
-}
-
-interface RestrictionShape {
-  readonly restriction: QName;
-  readonly facets: readonly (readonly [string, string])[];
-}
-
-/** A type met again while it is being expanded: named instead of expanded forever. */
-interface RecursionShape {
-  readonly recursiveType: QName;
-}
-
-/** A built-in XSD type is kept as its QName; anything else is expanded to its structure. */
-type TypeShape = QName | ComplexShape | RestrictionShape | RecursionShape;
-
-interface PartShape {
-  readonly element: QName;
-  readonly content: TypeShape;
-}
-
-interface MessageShape {
-  readonly use: string | undefined;
-  readonly parts: readonly PartShape[];
-}
-
-interface OperationShape {
-  readonly soapAction: string | undefined;
-  readonly style: string;
-  readonly input: MessageShape;
-  readonly output: MessageShape;
-}
-
-interface ServiceShape {
-  readonly targetNamespace: string;
-  readonly service: QName;
-  readonly portType: QName;
-  readonly binding: QName;
-  readonly style: string;
-  readonly transport: string | undefined;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Loading: the WSDL and every schema it imports, from disk or over HTTP.
-// ---------------------------------------------------------------------------------------------
-
-type Loader = (url: URL) => Promise<string>;
-
-interface SchemaContext {
-  readonly targetNamespace: string;
-  readonly elementFormQualified: boolean;
-  readonly attributeFormQualified: boolean;
-}
-
-interface Declaration {
-  readonly node: Element;
-  readonly schema: SchemaContext;
-}
-
-interface SchemaIndex {
-  readonly elements: Map<QName, Declaration>;
-  readonly complexTypes: Map<QName, Declaration>;
-  readonly simpleTypes: Map<QName, Declaration>;
-}
-
-interface LoadedContract {
-  readonly definitions: Element;
-  readonly schemas: SchemaIndex;
-}
-
-const readFromDisk: Loader = (url) => readFile(url, 'utf8');
-
-const fetchOverHttp: Loader = async (url) => {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`GET ${url.href} answered ${res.status}`);
-  return res.text();
+const SESSION: ServedService = {
+  name: 'SessionService',
+  reference: new URL('sessionManagement/SessionService.wsdl', REFERENCE),
+  paths: ['/axis2/services/SessionService', '/mitel/oig/session/SessionService'],
+  operationCount: 10,
 };
+const STANDARD_CC: ServedService = {
+  name: 'StandardCCService',
+  reference: new URL('standard/StandardCCService.wsdl', REFERENCE),
+  paths: ['/axis2/services/StandardCCService', '/mitel/oig/cc/StandardCCService'],
+  operationCount: 117,
+};
+const SERVED = [SESSION, STANDARD_CC] as const;
 
-/** A loader that applies `edit` to the one document named `fileName`, and insists it changed it. */
-function withEdit(load: Loader, fileName: string, edit: (text: string) => string): Loader {
-  return async (url) => {
-    const text = await load(url);
-    if (!url.pathname.endsWith(`/${fileName}`)) return text;
-    const edited = edit(text);
-    if (edited === text) throw new Error(`the edit of ${fileName} changed nothing`);
-    return edited;
-  };
+// Loaded before the tests are collected, so there is one test per reference operation.
+const references = new Map<ServedService, LoadedContract>(
+  await Promise.all(SERVED.map(async (s) => [s, await loadContract(s.reference, readFromDisk)] as const)),
+);
+
+function referenceOf(service: ServedService): LoadedContract {
+  return references.get(service) as LoadedContract;
 }
-
-function parseXml(text: string, url: URL): Element {
-  // Stop on errors, not only fatal ones: a half-parsed contract could compare equal by accident.
-  const root = new DOMParser({ onError: onErrorStopParsing }).parseFromString(text, 'text/xml').documentElement;
-  if (!root) throw new Error(`${url.href} has no document element`);
-  return root;
-}
-
-function expectElement(node: Element, namespace: string, localName: string, where: string): void {
-  if (node.namespaceURI !== namespace || node.localName !== localName) {
-    throw new Error(`${where}: expected {${namespace}}${localName}, found {${node.namespaceURI}}${node.localName}`);
-  }
-}
-
-async function loadContract(wsdlUrl: URL, load: Loader): Promise<LoadedContract> {
-  const definitions = parseXml(await load(wsdlUrl), wsdlUrl);
-  expectElement(definitions, WSDL_NS, 'definitions', wsdlUrl.href);
-  const schemas: SchemaIndex = { elements: new Map(), complexTypes: new Map(), simpleTypes: new Map() };
-  const loaded = new Set<string>([wsdlUrl.href]);
-  for (const types of children(definitions, WSDL_NS, 'types')) {
-    for (const schema of children(types, XSD_NS, 'schema')) await indexSchema(schema, wsdlUrl, load, schemas, loaded);
-  }
-  return { definitions, schemas };
-}
-
-/** Registers a schema's global declarations, then those of every schema it imports or includes. */
-async function indexSchema(schema: Element, baseUrl: URL, load: Loader, index: SchemaIndex, loaded: Set<string>): Promise<void> {
-  const context = schemaContext(schema);
-  for (const child of xsdChildren(schema)) {
-    switch (child.localName) {
-      case 'import':
-      case 'include': {
-        const location = attribute(child, 'schemaLocation');
-        // An import without a location names a namespace some other schema here provides.
-        if (location === undefined) break;
-        const url = new URL(location, baseUrl);
-        if (loaded.has(url.href)) break;
-        loaded.add(url.href);
-        const imported = parseXml(await load(url), url);
-        expectElement(imported, XSD_NS, 'schema', url.href);
-        await indexSchema(imported, url, load, index, loaded);
-        break;
-      }
-      case 'element':
-        declare(index.elements, child, context);
-        break;
-      case 'complexType':
-        declare(index.complexTypes, child, context);
-        break;
-      case 'simpleType':
-        declare(index.simpleTypes, child, context);
-        break;
-      default:
-        throw unsupported(child);
-    }
-  }
-}
-
-function schemaContext(schema: Element): SchemaContext {
-  return {
-    targetNamespace: attribute(schema, 'targetNamespace') ?? '',
-    elementFormQualified: attribute(schema, 'elementFormDefault') === 'qualified',
-    attributeFormQualified: attribute(schema, 'attributeFormDefault') === 'qualified',
-  };
-}
-
-function declare(table: Map<QName, Declaration>, node: Element, schema: SchemaContext): void {
-  const qname = `{${schema.targetNamespace}}${requiredAttribute(node, 'name')}`;
-  if (table.has(qname)) throw new Error(`${qname} is declared twice`);
-  table.set(qname, { node, schema });
-}
-
-// ---------------------------------------------------------------------------------------------
-// DOM helpers. Prefixes are resolved through the in-scope xmlns declarations, never assumed.
-// ---------------------------------------------------------------------------------------------
-
-function children(parent: Element, namespace: string, localName: string): Element[] {
-  return Array.from(parent.children).filter((c) => c.namespaceURI === namespace && c.localName === localName);
-}
-
-function onlyChild(parent: Element, namespace: string, localName: string): Element {
-  const [first, ...rest] = children(parent, namespace, localName);
-  if (!first || rest.length > 0) throw new Error(`<${parent.tagName}> must have exactly one {${namespace}}${localName}`);
-  return first;
-}
-
-/** The XSD children of a schema component, without annotations (documentation is not contract). */
-function xsdChildren(parent: Element): Element[] {
-  const all = Array.from(parent.children);
-  const foreign = all.find((c) => c.namespaceURI !== XSD_NS);
-  if (foreign) throw unsupported(foreign);
-  return all.filter((c) => c.localName !== 'annotation');
-}
-
-function attribute(node: Element, name: string): string | undefined {
-  return node.getAttribute(name) ?? undefined;
-}
-
-function requiredAttribute(node: Element, name: string): string {
-  const value = attribute(node, name);
-  if (value === undefined) throw new Error(`<${node.tagName}> has no ${name} attribute`);
-  return value;
-}
-
-function resolveQName(context: Element, value: string): QName {
-  const colon = value.indexOf(':');
-  const prefix = colon < 0 ? null : value.slice(0, colon);
-  const namespace = context.lookupNamespaceURI(prefix);
-  if (prefix !== null && namespace === null) throw new Error(`prefix '${prefix}' of '${value}' is not declared`);
-  return `{${namespace ?? ''}}${value.slice(colon + 1)}`;
-}
-
-/** Fails loudly on XSD the normaliser does not model, so nothing is left out of the comparison. */
-function unsupported(node: Element): Error {
-  return new Error(`unsupported {${node.namespaceURI}}${node.localName} in <${(node.parentNode as Element | null)?.tagName}>`);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Normalising XSD: elements, complex types, attributes, simple types.
-// ---------------------------------------------------------------------------------------------
-
-function lookup(table: Map<QName, Declaration>, qname: QName, kind: string): Declaration {
-  const found = table.get(qname);
-  if (!found) throw new Error(`${kind} ${qname} is not declared in any loaded schema`);
-  return found;
-}
-
-function describeOccurs(node: Element): { minOccurs: number; maxOccurs: Occurs } {
-  const max = attribute(node, 'maxOccurs') ?? '1';
-  return { minOccurs: Number(attribute(node, 'minOccurs') ?? '1'), maxOccurs: max === 'unbounded' ? 'unbounded' : Number(max) };
-}
-
-/** Local declarations follow form / elementFormDefault; global ones are always in the target namespace. */
-function isQualified(node: Element, formDefaultQualified: boolean, isGlobal: boolean): boolean {
-  const form = attribute(node, 'form');
-  return isGlobal || (form === undefined ? formDefaultQualified : form === 'qualified');
-}
-
-function describeElement(
-  index: SchemaIndex,
-  node: Element,
-  schema: SchemaContext,
-  stack: readonly QName[],
-  isGlobal: boolean,
-): ElementShape {
-  const occurs = describeOccurs(node);
-  const ref = attribute(node, 'ref');
-  if (ref !== undefined) {
-    const target = lookup(index.elements, resolveQName(node, ref), 'element');
-    return { ...describeElement(index, target.node, target.schema, stack, true), ...occurs };
-  }
-  return {
-    name: requiredAttribute(node, 'name'),
-    namespace: isQualified(node, schema.elementFormQualified, isGlobal) ? schema.targetNamespace : '',
-    ...occurs,
-    type: describeElementType(index, node, schema, stack),
-  };
-}
-
-function describeElementType(index: SchemaIndex, node: Element, schema: SchemaContext, stack: readonly QName[]): TypeShape {
-  const type = attribute(node, 'type');
-  if (type !== undefined) return describeTypeRef(index, resolveQName(node, type), stack);
-  const [inline, ...more] = xsdChildren(node);
-  if (more.length > 0) throw unsupported(more[0] as Element);
-  if (inline === undefined) return `{${XSD_NS}}anyType`;
-  if (inline.localName === 'complexType') return describeComplexType(index, inline, schema, stack);
-  if (inline.localName === 'simpleType') return describeSimpleType(inline);
-  throw unsupported(inline);
-}
-
-function describeTypeRef(index: SchemaIndex, qname: QName, stack: readonly QName[]): TypeShape {
-  if (qname.startsWith(`{${XSD_NS}}`)) return qname;
-  if (stack.includes(qname)) return { recursiveType: qname };
-  const complex = index.complexTypes.get(qname);
-  if (complex) return { typeName: qname, ...describeComplexType(index, complex.node, complex.schema, [...stack, qname]) };
-  return describeSimpleType(lookup(index.simpleTypes, qname, 'type').node);
-}
-
-function describeComplexType(index: SchemaIndex, node: Element, schema: SchemaContext, stack: readonly QName[]): ComplexShape {
-  const sequence: ElementShape[] = [];
-  const attributes: AttributeShape[] = [];
-  for (const child of xsdChildren(node)) {
-    if (child.localName === 'sequence') sequence.push(...describeSequence(index, child, schema, stack));
-    else if (child.localName === 'attribute') attributes.push(describeAttribute(index, child, schema));
-    else throw unsupported(child);
-  }
-  return { sequence, attributes: attributes.sort((a, b) => a.name.localeCompare(b.name)) };
-}
-
-function describeSequence(index: SchemaIndex, node: Element, schema: SchemaContext, stack: readonly QName[]): ElementShape[] {
-  // A repeated or optional sequence changes every child's occurrence; it is not modelled here.
-  if (attribute(node, 'minOccurs') !== undefined || attribute(node, 'maxOccurs') !== undefined) throw unsupported(node);
-  return xsdChildren(node).map((child) => {
-    if (child.localName !== 'element') throw unsupported(child);
-    return describeElement(index, child, schema, stack, false);
-  });
-}
-
-function describeAttribute(index: SchemaIndex, node: Element, schema: SchemaContext): AttributeShape {
-  if (attribute(node, 'ref') !== undefined) throw unsupported(node);
-  const type = attribute(node, 'type');
-  const inline = xsdChildren(node)[0];
-  return {
-    name: requiredAttribute(node, 'name'),
-    namespace: isQualified(node, schema.attributeFormQualified, false) ? schema.targetNamespace : '',
-    type:
-      type !== undefined
-        ? describeTypeRef(index, resolveQName(node, type), [])
-        : inline !== undefined
-          ? describeSimpleType(inline)
-          : `{${XSD_NS}}anySimpleType`,
-    use: attribute(node, 'use') ?? 'optional',
-  };
-}
-
-function describeSimpleType(node: Element): RestrictionShape {
-  expectElement(node, XSD_NS, 'simpleType', 'simple type');
-  const [restriction, ...more] = xsdChildren(node);
-  if (restriction === undefined || restriction.localName !== 'restriction' || more.length > 0) throw unsupported(restriction ?? node);
-  return {
-    restriction: resolveQName(restriction, requiredAttribute(restriction, 'base')),
-    facets: xsdChildren(restriction).map((facet) => [facet.localName ?? '', requiredAttribute(facet, 'value')] as const),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Normalising WSDL: service, binding, portType, operations and their messages.
-// ---------------------------------------------------------------------------------------------
-
-function targetNamespace(contract: LoadedContract): string {
-  return requiredAttribute(contract.definitions, 'targetNamespace');
-}
-
-/** A top-level WSDL definition by QName; this contract has no wsdl:import, so all are local. */
-function findDefinition(contract: LoadedContract, kind: 'message' | 'portType' | 'binding', qname: QName): Element {
-  const tns = targetNamespace(contract);
-  const found = children(contract.definitions, WSDL_NS, kind).find((d) => `{${tns}}${attribute(d, 'name')}` === qname);
-  if (!found) throw new Error(`no wsdl:${kind} ${qname}`);
-  return found;
-}
-
-/** The one wsdl:service and its SOAP 1.1 port, binding and portType. */
-function soapEndpoint(contract: LoadedContract): { service: Element; port: Element; binding: Element; portType: Element } {
-  const service = onlyChild(contract.definitions, WSDL_NS, 'service');
-  const [port, ...others] = children(service, WSDL_NS, 'port').filter((p) => children(p, SOAP_NS, 'address').length > 0);
-  if (!port || others.length > 0) throw new Error('the service must have exactly one SOAP 1.1 port');
-  const binding = findDefinition(contract, 'binding', resolveQName(port, requiredAttribute(port, 'binding')));
-  const portType = findDefinition(contract, 'portType', resolveQName(binding, requiredAttribute(binding, 'type')));
-  return { service, port, binding, portType };
-}
-
-function bindingStyle(binding: Element): string {
-  return attribute(onlyChild(binding, SOAP_NS, 'binding'), 'style') ?? 'document';
-}
-
-function describeService(contract: LoadedContract): ServiceShape {
-  const { service, port, binding } = soapEndpoint(contract);
-  const tns = targetNamespace(contract);
-  return {
-    targetNamespace: tns,
-    service: `{${tns}}${requiredAttribute(service, 'name')}`,
-    portType: resolveQName(binding, requiredAttribute(binding, 'type')),
-    binding: resolveQName(port, requiredAttribute(port, 'binding')),
-    style: bindingStyle(binding),
-    transport: attribute(onlyChild(binding, SOAP_NS, 'binding'), 'transport'),
-  };
-}
-
-function operationNames(contract: LoadedContract): string[] {
-  return children(soapEndpoint(contract).portType, WSDL_NS, 'operation').map((op) => requiredAttribute(op, 'name'));
-}
-
-function soapAddress(contract: LoadedContract): string | undefined {
-  return attribute(onlyChild(soapEndpoint(contract).port, SOAP_NS, 'address'), 'location');
-}
-
-function namedOperation(parent: Element, name: string): Element {
-  const found = children(parent, WSDL_NS, 'operation').find((op) => attribute(op, 'name') === name);
-  if (!found) throw new Error(`<${parent.tagName} name="${attribute(parent, 'name')}"> has no operation ${name}`);
-  return found;
-}
-
-function describeOperation(contract: LoadedContract, name: string): OperationShape {
-  const { binding, portType } = soapEndpoint(contract);
-  const abstract = namedOperation(portType, name);
-  const concrete = namedOperation(binding, name);
-  const soapOperation = onlyChild(concrete, SOAP_NS, 'operation');
-  return {
-    soapAction: attribute(soapOperation, 'soapAction'),
-    style: attribute(soapOperation, 'style') ?? bindingStyle(binding),
-    input: describeMessage(contract, abstract, concrete, 'input'),
-    output: describeMessage(contract, abstract, concrete, 'output'),
-  };
-}
-
-/** A message as the wire sees it: body use and part elements; message and part names are not on the wire. */
-function describeMessage(contract: LoadedContract, abstract: Element, concrete: Element, direction: 'input' | 'output'): MessageShape {
-  const reference = onlyChild(abstract, WSDL_NS, direction);
-  const message = findDefinition(contract, 'message', resolveQName(reference, requiredAttribute(reference, 'message')));
-  const body = onlyChild(onlyChild(concrete, WSDL_NS, direction), SOAP_NS, 'body');
-  return { use: attribute(body, 'use'), parts: children(message, WSDL_NS, 'part').map((part) => describePart(contract, part)) };
-}
-
-function describePart(contract: LoadedContract, part: Element): PartShape {
-  // Document/literal parts name an element; a type part would be RPC style, which OIG does not use.
-  const element = resolveQName(part, requiredAttribute(part, 'element'));
-  const declaration = lookup(contract.schemas.elements, element, 'element');
-  return { element, content: describeElementType(contract.schemas, declaration.node, declaration.schema, []) };
-}
-
-function describeAllOperations(contract: LoadedContract): Record<string, OperationShape> {
-  return Object.fromEntries(OPERATIONS.map((op) => [op, describeOperation(contract, op)]));
-}
-
-// ---------------------------------------------------------------------------------------------
-// The tests.
-// ---------------------------------------------------------------------------------------------
 
 let gw: TestGateway;
-let reference: LoadedContract;
-let served: LoadedContract;
+const served = new Map<ServedService, LoadedContract>();
 
 function servedWsdlUrl(path: string): URL {
   return new URL(`${path}?wsdl`, gw.url);
@@ -477,45 +69,87 @@ function servedWsdlUrl(path: string): URL {
 
 beforeAll(async () => {
   gw = await startTestGateway();
-  reference = await loadContract(REFERENCE_WSDL, readFromDisk);
-  served = await loadContract(servedWsdlUrl(SERVICE_PATHS[0]), fetchOverHttp);
+  for (const s of SERVED) served.set(s, await loadContract(servedWsdlUrl(s.paths[0]), fetchOverHttp));
 });
 
 afterAll(async () => {
   await gw?.close();
 });
 
-describe('the served SessionService WSDL and XSD are equivalent to the reference OIG 4.0 contract', () => {
-  it('the reference and the served portType offer exactly the ten Session Management operations', () => {
-    expect(operationNames(reference)).toEqual([...OPERATIONS]);
-    expect(operationNames(served).sort()).toEqual([...OPERATIONS].sort());
+describe.each(SERVED)('the served $name WSDL and XSDs are equivalent to the reference OIG 4.0 contract', (service) => {
+  const reference = referenceOf(service);
+  const servedContract = (): LoadedContract => served.get(service) as LoadedContract;
+
+  it('the reference and the served portType offer exactly the same operations', () => {
+    expect(operationNames(reference)).toHaveLength(service.operationCount);
+    expect(operationNames(servedContract()).sort()).toEqual(operationNames(reference).sort());
   });
 
   it('target namespace, service, portType and binding names and the SOAP binding style and transport match', () => {
     expect(describeService(reference)).toMatchObject({
       style: 'document',
-      binding: '{http://mitel.com/oig/session/SessionService}SessionServiceBinding',
+      binding: `{${describeService(reference).targetNamespace}}${service.name}Binding`,
     });
-    expect(describeService(served)).toEqual(describeService(reference));
+    expect(describeService(servedContract())).toEqual(describeService(reference));
   });
 
-  it.each(OPERATIONS)('%s: SOAPAction, document/literal binding and input/output element structures match', (op) => {
+  it.each(operationNames(reference))('%s: SOAPAction, document/literal binding and input/output element structures match', (op) => {
     const expected = describeOperation(reference, op);
     expect(expected).toMatchObject({ soapAction: `urn:${op}`, style: 'document', input: { use: 'literal' }, output: { use: 'literal' } });
-    expect(describeOperation(served, op)).toEqual(expected);
+    expect(describeOperation(servedContract(), op)).toEqual(expected);
   });
-});
 
-describe('where the served WSDL is found', () => {
-  it.each(SERVICE_PATHS)('at %s?wsdl it is served with soap:address pointing to that path, importing the XSD from there', async (path) => {
+  it.each(service.paths)('at %s?wsdl it is served with soap:address pointing to that path, importing the XSDs from there', async (path) => {
     const atPath = await loadContract(servedWsdlUrl(path), fetchOverHttp);
     expect(soapAddress(atPath)).toBe(new URL(path, gw.url).href);
     expect(describeAllOperations(atPath)).toEqual(describeAllOperations(reference));
   });
 
   it('an unknown ?xsd= file answers 404', async () => {
-    const res = await fetch(new URL(`${SERVICE_PATHS[0]}?xsd=nope.xsd`, gw.url));
+    const res = await fetch(new URL(`${service.paths[0]}?xsd=nope.xsd`, gw.url));
     expect(res.status).toBe(404);
+  });
+
+  it('node-soap builds a client from the served WSDL, with every operation', async () => {
+    const client = await soap.createClientAsync(servedWsdlUrl(service.paths[0]).href);
+    const ports = client.describe() as Record<string, Record<string, Record<string, unknown>>>;
+    const operations = ports[service.name]?.[`${service.name}Port`] ?? {};
+    expect(Object.keys(operations).sort()).toEqual(operationNames(reference).sort());
+  });
+});
+
+describe('EventHandlerCCService, the application-side service the gateway calls', () => {
+  const ENDPOINT = 'http://app.example/EventHandlerCCService';
+  const referenceWsdl = new URL('stdEventHandler/EventHandlerCCService.wsdl', REFERENCE);
+  /** The catalogue's WSDL and XSD, rendered directly: the gateway does not serve this service. */
+  const rendered: Loader = async (url) => {
+    const file = url.searchParams.get('xsd');
+    const text = file === null ? renderWsdl(eventHandlerCCService, ENDPOINT) : renderXsd(eventHandlerCCService, file);
+    if (text === undefined) throw new Error(`no rendered document for ${url.href}`);
+    return text;
+  };
+
+  it('handleEvent is equivalent to the reference on the wire; only the reference inlines the event types anonymously', async () => {
+    const reference = await loadContract(referenceWsdl, readFromDisk);
+    const ours = await loadContract(new URL(`${ENDPOINT}?wsdl`), rendered);
+    expect(operationNames(reference)).toEqual(['handleEvent']);
+    expect(operationNames(ours)).toEqual(['handleEvent']);
+    expect(describeService(ours)).toEqual(describeService(reference));
+    expect(soapAddress(ours)).toBe(ENDPOINT);
+    expect(withoutTypeNames(describeOperation(ours, 'handleEvent'))).toEqual(withoutTypeNames(describeOperation(reference, 'handleEvent')));
+  });
+
+  it("the event it carries is StandardCCService's standardEventMsg, element for element and value for value", async () => {
+    const handler = await loadContract(referenceWsdl, readFromDisk);
+    const eventOf = (contract: LoadedContract, op: string, direction: 'input' | 'output', child: string) => {
+      const content = describeOperation(contract, op)[direction].parts[0]?.content;
+      if (typeof content !== 'object' || !('sequence' in content)) throw new Error(`${op} ${direction} has no sequence`);
+      return content.sequence.find((e) => e.name === child)?.type;
+    };
+    const pushed = eventOf(handler, 'handleEvent', 'input', 'event');
+    const polled = eventOf(referenceOf(STANDARD_CC), 'getEvent', 'output', 'return');
+    expect(pushed).toBeDefined();
+    expect(withoutTypeNames(pushed)).toEqual(withoutTypeNames(polled));
   });
 });
 
@@ -523,38 +157,93 @@ describe('the normaliser (so equivalence cannot hold vacuously)', () => {
   const mutations = [
     {
       what: 'an attribute made optional',
+      service: SESSION,
       file: 'session.xsd',
-      operation: 'authenticate',
-      edit: (text: string) =>
-        text.replace(/(<xs:complexType name="authenticateSessionRequest">[\s\S]*?)use="required"/, '$1use="optional"'),
+      edit: (text: string) => text.replace(/(<xs:complexType name="authenticateSessionRequest">[\s\S]*?)use="required"/, '$1use="optional"'),
+      differs: ['authenticate'],
     },
     {
       what: 'a wrapper child element renamed',
+      service: SESSION,
       file: 'SessionService.wsdl',
-      operation: 'registerHAClientCallback',
       edit: (text: string) => text.replace('name="callbackUri"', 'name="callbackURL"'),
+      differs: ['registerHAClientCallback'],
     },
     {
       what: 'a nested element made optional',
+      service: SESSION,
       file: 'session.xsd',
-      operation: 'loginEx',
       edit: (text: string) =>
         text.replace(/(<xs:complexType name="loginExRequest">[\s\S]*?<xs:element )name="version"/, '$1minOccurs="0" name="version"'),
+      differs: ['loginEx'],
     },
     {
       what: 'a SOAPAction changed',
+      service: SESSION,
       file: 'SessionService.wsdl',
-      operation: 'logout',
       edit: (text: string) => text.replace('soapAction="urn:logout"', 'soapAction="urn:logoff"'),
+      differs: ['logout'],
+    },
+    {
+      what: 'an enumeration value renamed',
+      service: STANDARD_CC,
+      file: 'advanced.xsd',
+      edit: (text: string) => text.replace('value="HuntGroupModeCyclic"', 'value="HuntGroupModeCircular"'),
+      differs: ['advGetHuntGroupDescription'],
+    },
+    {
+      what: 'two enumeration values swapped',
+      service: STANDARD_CC,
+      file: 'cc.xsd',
+      edit: (text: string) =>
+        text.replace(
+          /value="VERIFIED_ACCOUNT_CODE"(\/>\s*<xs:enumeration )value="UNVERIFIED_ACCOUNT_CODE"/,
+          'value="UNVERIFIED_ACCOUNT_CODE"$1value="VERIFIED_ACCOUNT_CODE"',
+        ),
+      // accountCodeType is reached through callEventMsg and advCallEventMsg.
+      differs: ['advGetEvent', 'getCallStatus', 'getEvent', 'advGetCallStatus', 'getNumberedEvent', 'getRestEvent'],
+    },
+    {
+      what: 'a required wrapper child made optional',
+      service: STANDARD_CC,
+      file: 'StandardCCService.wsdl',
+      edit: (text: string) => text.replace(/(<xs:element name="makeCall">[\s\S]*?<xs:element )name="number"/, '$1minOccurs="0" name="number"'),
+      differs: ['makeCall'],
+    },
+    {
+      what: 'two elements of a named type swapped',
+      service: STANDARD_CC,
+      file: 'standard.xsd',
+      edit: (text: string) =>
+        text.replace(
+          /(<xs:complexType name="loginHotDeskUserRequest">\s*<xs:sequence>\s*)(<xs:element name="pin" type="xs:string"\/>)(\s*)(<xs:element name="hotDeskUserDn" type="xs:string"\/>)/,
+          '$1$4$3$2',
+        ),
+      differs: ['loginHotDeskUser'],
+    },
+    {
+      what: 'an element made repeatable',
+      service: STANDARD_CC,
+      file: 'cc.xsd',
+      edit: (text: string) => text.replace(/(<xs:complexType name="forwardingInfo">[\s\S]*?<xs:element )minOccurs="0" name="dn"/, '$1maxOccurs="unbounded" minOccurs="0" name="dn"'),
+      differs: ['getDeviceFeatures', 'advGetACDAgentStatus', 'advGetACDAgentStatusEx'],
+    },
+    {
+      what: 'an enumeration type renamed',
+      service: STANDARD_CC,
+      file: 'standard.xsd',
+      edit: (text: string) => text.replace('name="networkElementType"', 'name="neType"').replace('type="tns:networkElementType"', 'type="tns:neType"'),
+      differs: ['getIcpConfig'],
     },
   ] as const;
 
-  it.each(mutations)('detects $what in $file as a difference in $operation only', async ({ file, operation, edit }) => {
-    const mutated = await loadContract(REFERENCE_WSDL, withEdit(readFromDisk, file, edit));
-    expect(describeOperation(mutated, operation)).not.toEqual(describeOperation(reference, operation));
-    for (const op of OPERATIONS.filter((other) => other !== operation)) {
-      expect(describeOperation(mutated, op), op).toEqual(describeOperation(reference, op));
-    }
+  it.each(mutations)('detects $what in $file as a difference in exactly the operations that use it', async ({ service, file, edit, differs }) => {
+    const reference = referenceOf(service);
+    const mutated = await loadContract(service.reference, withEdit(readFromDisk, file, edit));
+    const changed = operationNames(reference).filter(
+      (op) => JSON.stringify(describeOperation(mutated, op)) !== JSON.stringify(describeOperation(reference, op)),
+    );
+    expect(changed.sort()).toEqual([...differs].sort());
   });
 
   it('resolves QNames through xmlns declarations, so renamed prefixes give the same structure', async () => {
@@ -562,8 +251,8 @@ describe('the normaliser (so equivalence cannot hold vacuously)', () => {
       Object.entries(renames).reduce((out, [from, to]) => out.replace(new RegExp(`\\b${from}(?=[:=])`, 'g'), to), text);
     const wsdlRenamed = withEdit(readFromDisk, 'SessionService.wsdl', renamePrefixes({ xs: 'xsd', ns1: 'types', tns: 'svc' }));
     const bothRenamed = withEdit(wsdlRenamed, 'session.xsd', renamePrefixes({ xs: 'x', tns: 's' }));
-    const renamed = await loadContract(REFERENCE_WSDL, bothRenamed);
-    expect(describeService(renamed)).toEqual(describeService(reference));
-    expect(describeAllOperations(renamed)).toEqual(describeAllOperations(reference));
+    const renamed = await loadContract(SESSION.reference, bothRenamed);
+    expect(describeService(renamed)).toEqual(describeService(referenceOf(SESSION)));
+    expect(describeAllOperations(renamed)).toEqual(describeAllOperations(referenceOf(SESSION)));
   });
 });
