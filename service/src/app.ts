@@ -7,21 +7,29 @@ import type pg from 'pg';
 import type { Config } from './config';
 import { AccountService } from './domain/accounts/account-service';
 import { AclRegistry } from './domain/acl/acl-registry';
+import { CallControl } from './domain/callcontrol/call-control';
+import { Controllers } from './domain/callcontrol/controllers';
+import { EventChannels } from './domain/callcontrol/event-channels';
+import { ConfiguredMonitorPool } from './domain/callcontrol/monitor-pool';
 import { PasswordVerifier } from './domain/passwords';
 import { SessionManager } from './domain/sessions/session-manager';
 import { oigError } from './errors';
 import { scheduleAclRefresh } from './jobs/acl-refresh-job';
 import type { Logger } from './log';
 import { McsAclClient, UnconfiguredAclSource } from './mcs/acl-client';
+import { createPbxLinks } from './pbx/pbx-links';
 import { PgAccountStore } from './storage/account-store';
 import { PgAclSnapshotStore } from './storage/acl-store';
 import { PgAdminSessionStore } from './storage/admin-session-store';
+import { PgNetworkElementStore } from './storage/network-element-store';
 import { createPool, migrate } from './storage/database';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './storage/embedded-postgres';
 import { PgSessionStore } from './storage/session-store';
 import { createAdminAuth } from './transport/admin/admin-auth';
 import { registerAdminApi } from './transport/admin/admin-routes';
 import { registerRestSessions } from './transport/rest/sessions-routes';
+import { standardCCServiceBinding } from './transport/soap/cc-handlers';
+import { SoapEventPusher } from './transport/soap/event-handler-client';
 import { sessionServiceBinding } from './transport/soap/session-handlers';
 import { registerSoapService, type SoapBinding } from './transport/soap/soap-routes';
 import { GATEWAY_VERSION, OIG_CONTRACT_VERSION } from './version';
@@ -36,6 +44,9 @@ export interface Gateway {
   readonly sessions: SessionManager;
   readonly acl: AclRegistry;
   readonly accounts: AccountService;
+  readonly callControl: CallControl;
+  readonly controllers: Controllers;
+  readonly events: EventChannels;
   close(): Promise<void>;
 }
 
@@ -119,9 +130,39 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
       activeSessions: (company, app) => sessions.countFor(company, app),
     });
 
+    const links = await createPbxLinks(config.pbx, log.child({ area: 'pbx' }));
+    cleanups.push(() => links.close());
+    const controllers = new Controllers({
+      store: new PgNetworkElementStore(pool),
+      links,
+      connectWaitMs: config.pbx.connectWaitMs,
+      maxControllers: config.pbx.maxControllers,
+      log: log.child({ area: 'controllers' }),
+    });
+    await controllers.start();
+    const events = new EventChannels({
+      queueLimit: config.callControl.eventQueueLimit,
+      pusher: new SoapEventPusher(config.callControl.pushTimeoutMs),
+      pushAttempts: config.callControl.pushAttempts,
+      log: log.child({ area: 'events' }),
+    });
+    const callControl = new CallControl({
+      session: (id) => sessions.get(id),
+      links,
+      controllers,
+      channels: events,
+      pool: new ConfiguredMonitorPool(config.callControl.monitorPool),
+      log: log.child({ area: 'callcontrol' }),
+    });
+    cleanups.push(() => callControl.close());
+    sessions.onSessionEnded((session) => {
+      callControl.endSession(session.id).catch((err: unknown) => log.error({ err, sessionId: session.id }, 'could not release the monitors of an ended session'));
+    });
+
     const soapServices: SoapBinding[] = [];
     const serviceVersions = (): string => soapServices.map((b) => `${b.service.name}=${OIG_CONTRACT_VERSION}`).join(';');
     soapServices.push(sessionServiceBinding(sessions, serviceVersions));
+    soapServices.push(standardCCServiceBinding(sessions, callControl, events));
     const adminAuth = createAdminAuth(new PgAdminSessionStore(pool), config.admin.password);
 
     /** The same routes on every listener (HTTP, and HTTPS when configured). */
@@ -161,7 +202,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     const url = await listen(http, 'http', config.http.host, config.http.port);
     const httpsUrl = https ? await listen(https, 'https', config.http.host, config.tls.port) : undefined;
     log.info({ url, httpsUrl, version: GATEWAY_VERSION }, 'gateway ready');
-    return { url, httpsUrl, http, pool, sessions, acl, accounts, close: closeAll };
+    return { url, httpsUrl, http, pool, sessions, acl, accounts, callControl, controllers, events, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

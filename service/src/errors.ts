@@ -78,7 +78,6 @@ export const errorCatalogue = {
   OIG_CC_UNKNOWN_ICP: client(404),
   OIG_CC_UNKNOWN_OBJECT: client(404),
   OIG_CC_WRONG_OBJECT_KIND: client(400),
-  OIG_CC_TOO_MANY_CONTROLLERS: client(503),
   OIG_CC_NOT_MONITORED: client(409),
   OIG_CC_MONITOR_POOL_EXHAUSTED: client(503),
   OIG_CC_ADVANCED_REQUIRED: client(403),

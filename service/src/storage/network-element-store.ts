@@ -32,4 +32,14 @@ export class PgNetworkElementStore implements NetworkElementStore {
     );
     return toElement(rows[0] as Row);
   }
+
+  async addConfigured(type: NetworkElementType, address: string, name: string | null): Promise<NetworkElement> {
+    const { rows } = await this.pool.query<Row>(
+      `INSERT INTO network_element (ne_type, address, name, configured) VALUES ($1, $2, $3, true)
+       ON CONFLICT (address) DO UPDATE SET ne_type = EXCLUDED.ne_type, name = EXCLUDED.name, configured = true, updated_at = now()
+       RETURNING ${COLUMNS}`,
+      [type, address, name],
+    );
+    return toElement(rows[0] as Row);
+  }
 }

@@ -39,8 +39,9 @@ export class Controllers {
     const address = normaliseAddress(rawAddress);
     let element = this.byAddress.get(address);
     if (!element) {
-      if (this.deps.links.addresses().length >= this.deps.maxControllers && !this.deps.links.addresses().includes(address)) {
-        throw oigError('OIG_CC_TOO_MANY_CONTROLLERS', `This gateway already talks to ${this.deps.maxControllers} controllers, its maximum`);
+      // Checked before the element is stored, so a refused address leaves nothing behind.
+      if (this.deps.links.addresses().length >= this.deps.maxControllers) {
+        throw oigError('OIG_PBX_CONTROLLER_LIMIT_REACHED', `This gateway already talks to ${this.deps.maxControllers} controllers, its maximum`);
       }
       element = await this.deps.store.findOrAddDiscovered(address);
       this.remember(element);
@@ -48,6 +49,18 @@ export class Controllers {
     if (element.type !== 'MI_VB') throw oigError('OIG_CC_INVALID_ARGUMENT', `${address} is a ${element.type} network element, not a MiVoice Business`);
     const state = await this.ensureLink(element);
     return { element, state };
+  }
+
+  /** Adds a configured MiVoice Business and starts its link. */
+  async configure(rawAddress: string, name: string | null): Promise<NetworkElement> {
+    const element = await this.deps.store.addConfigured('MI_VB', normaliseAddress(rawAddress), name);
+    this.remember(element);
+    await this.ensureLink(element, 0);
+    return element;
+  }
+
+  list(): NetworkElement[] {
+    return [...this.byId.values()];
   }
 
   /** The element of an icpId the application was given. */
@@ -79,11 +92,8 @@ export class Controllers {
 
   /** Makes sure the controller at `address` is linked (it may be a device's secondary). */
   async ensureLink(element: NetworkElement, waitMs = this.deps.connectWaitMs): Promise<LinkState> {
-    try {
-      return await this.deps.links.connect(element.address, waitMs);
-    } catch (err) {
-      throw oigError('OIG_CC_TOO_MANY_CONTROLLERS', (err as Error).message, err);
-    }
+    // The link manager refuses with its own coded errors (address, controller limit).
+    return this.deps.links.connect(element.address, waitMs);
   }
 
   private remember(element: NetworkElement): void {

@@ -16,6 +16,8 @@ export interface NetworkElementStore {
   list(): Promise<NetworkElement[]>;
   /** The element at `address`, added as discovered (MI_VB) when there is none. */
   findOrAddDiscovered(address: string): Promise<NetworkElement>;
+  /** Adds (or marks as configured) the element at `address`. */
+  addConfigured(type: NetworkElementType, address: string, name: string | null): Promise<NetworkElement>;
 }
 
 /**
