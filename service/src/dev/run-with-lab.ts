@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MCS_FIXTURE, LAB_COMPANY, startLabMcs, writeLabCredentials } from '@openoig/lab/mcs';
+import { startLabMivb } from '@openoig/lab/mivb';
 import type { LevelWithSilent } from 'pino';
 import { startGateway } from '../app';
 import { loadConfig } from '../config';
@@ -8,8 +9,9 @@ import { OigError } from '../errors';
 import { createLogger } from '../log';
 
 /**
- * `npm start`: the gateway with its lab (certificate server) on an embedded PostgreSQL, the
- * lab fixture present (LabStandard, LabAdvanced, local password lab-local, admin password admin).
+ * `npm start`: the gateway with its lab (certificate server, MiVoice Business cluster) on an
+ * embedded PostgreSQL, the lab fixture present (LabStandard, LabAdvanced, local password
+ * lab-local, admin password admin) and the lab controllers configured as network elements.
  * Development only: never part of the blade package.
  */
 const REPO_ROOT = path.resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -20,6 +22,8 @@ async function run(): Promise<void> {
   const labDir = path.join(dataDir, 'lab');
   const mcs = await startLabMcs({ stateDir: labDir, fixture: DEFAULT_MCS_FIXTURE });
   const files = await writeLabCredentials(mcs, labDir, LAB_COMPANY, 'LabAdvanced');
+  const linkPort = Number(process.env.OIG_PBX_LINK_PORT ?? 7001);
+  const mivb = await startLabMivb({ linkPort, controlPort: Number(process.env.OIG_LAB_MIVB_CONTROL_PORT ?? 7100) });
   const config = loadConfig(process.env, {
     dataDir,
     admin: { password: process.env.OIG_ADMIN_PASSWORD ?? 'admin' },
@@ -27,6 +31,7 @@ async function run(): Promise<void> {
   });
   const log = createLogger(config.logLevel as LevelWithSilent);
   const gateway = await startGateway(config, log);
+  for (const controller of mivb.controllers()) await gateway.controllers.configure(controller.address, controller.name);
 
   for (const app of DEFAULT_MCS_FIXTURE.applications) {
     const existing = (await gateway.accounts.list()).find((a) => a.companyName === app.companyName && a.applicationName === app.applicationName);
@@ -43,7 +48,11 @@ async function run(): Promise<void> {
       `                      ${u}/mitel/oig/session/SessionService`,
       `  REST sessions       ${u}/mitel/oig/rest/resources/v1/sessions`,
       `  admin API           ${u}/api/admin   (administrator password: ${config.admin.password === 'admin' ? 'admin' : 'from OIG_ADMIN_PASSWORD'})`,
+      `  StandardCCService   ${u}/axis2/services/StandardCCService   (WSDL: ?wsdl)`,
+      `                      ${u}/mitel/oig/cc/StandardCCService`,
       `  lab MCS             ${mcs.url}/acl`,
+      `  lab MiVoice Business  controllers ${mivb.controllers().map((c) => `${c.name} ${c.address}:${c.port}`).join(', ')}`,
+      `                      control API ${mivb.controlUrl}  (phones 1000-1009 on ICP-1, 2000-2009 on ICP-2, hot desk users 3000-3003 PIN 1234, outside prefix 9)`,
       'Lab credentials (company "OpenOIG Lab", local password "lab-local" for both):',
       '  LabStandard  Standard  application password lab-standard-secret',
       '  LabAdvanced  Advanced  application password lab-advanced-secret',
@@ -61,6 +70,7 @@ async function run(): Promise<void> {
     void gateway
       .close()
       .then(() => mcs.stop())
+      .then(() => mivb.stop())
       .then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
