@@ -35,7 +35,7 @@ export function pbxFailure(err: unknown, dn: string | undefined): OigError {
   if (option) {
     return oigError(
       'OIG_CC_COS_DENIED',
-      `Device ${dn ?? ''}: its Class of Service does not have "${option}" set to Yes on the MiVoice Business (${err.message})`,
+      `Device ${dn ?? ''}: its Class of Service does not have "${option}" set to Yes on the MiVoice Business [${err.code}]`,
       err,
     );
   }
