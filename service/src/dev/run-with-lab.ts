@@ -51,7 +51,7 @@ async function run(): Promise<void> {
       `  StandardCCService   ${u}/axis2/services/StandardCCService   (WSDL: ?wsdl)`,
       `                      ${u}/mitel/oig/cc/StandardCCService`,
       `  lab MCS             ${mcs.url}/acl`,
-      `  lab MiVoice Business  controllers ${mivb.controllers().map((c) => `${c.name} ${c.address}:${c.port}`).join(', ')}`,
+      `  lab MiVB            controllers ${mivb.controllers().map((c) => `${c.name} ${c.address}:${c.port}`).join(', ')}`,
       `                      control API ${mivb.controlUrl}  (phones 1000-1009 on ICP-1, 2000-2009 on ICP-2, hot desk users 3000-3003 PIN 1234, outside prefix 9)`,
       'Lab credentials (company "OpenOIG Lab", local password "lab-local" for both):',
       '  LabStandard  Standard  application password lab-standard-secret',
