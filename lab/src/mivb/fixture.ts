@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { DEFAULT_NUMBERING } from './numbering';
 
 /**
  * The lab cluster's configuration file (lab/README.md "Fixture file"): controllers, phones with
@@ -157,15 +158,7 @@ export const DEFAULT_MIVB_FIXTURE: MivbFixture = {
   noAnswerMs: 15000,
   failbackMs: 1000,
   failedCallClearMs: 10000,
-  numbering: {
-    outsidePrefix: '9',
-    localCountryCode: '1',
-    longDistancePrefix: '1',
-    internationalPrefix: '011',
-    localAreaCodes: ['613'],
-    maxExtLength: 4,
-    trunkPrefix: '9',
-  },
+  numbering: { ...DEFAULT_NUMBERING, localAreaCodes: [...DEFAULT_NUMBERING.localAreaCodes] },
   controllers: [
     { name: 'ICP-1', address: '127.1.0.1' },
     { name: 'ICP-2', address: '127.1.0.2' },

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OigError, oigError } from '../../errors';
 import type { Logger } from '../../log';
+import { isHttpUrl } from '../urls';
 import { EVENT_TIMEOUT_TEXT, EventQueue, type EventQueueStats, type NumberedEvent } from './event-queue';
 import type { StandardEvent } from './events';
 import type { EventPusher } from './ports';
@@ -70,16 +71,8 @@ export class EventChannels {
   registerEventHandler(sessionId: string, url: string): void {
     const channel = this.channel(sessionId);
     const value = url.trim();
-    if (value !== '') {
-      let parsed: URL | undefined;
-      try {
-        parsed = new URL(value);
-      } catch {
-        parsed = undefined;
-      }
-      if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || value.length > MAX_URL) {
-        throw oigError('OIG_CC_EVENT_HANDLER_INVALID', `eventHandlerURL must be an absolute http or https URL of at most ${MAX_URL} characters`);
-      }
+    if (value !== '' && !isHttpUrl(value, MAX_URL)) {
+      throw oigError('OIG_CC_EVENT_HANDLER_INVALID', `eventHandlerURL must be an absolute http or https URL of at most ${MAX_URL} characters`);
     }
     channel.pushGeneration += 1;
     channel.queue.cancel();

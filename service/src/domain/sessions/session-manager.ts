@@ -4,6 +4,7 @@ import type { Logger } from '../../log';
 import type { AclRegistry } from '../acl/acl-registry';
 import type { AccountStore } from '../accounts/ports';
 import type { PasswordVerifier } from '../passwords';
+import { isHttpUrl } from '../urls';
 import { newChallenge, parseSignature, signatureMatches, verifyApplicationCertificate } from './advanced-auth';
 import type { SessionStore } from './ports';
 import { newSessionId, type Session, type SessionEndReason, type SessionProtocol } from './session';
@@ -180,16 +181,8 @@ export class SessionManager {
   async registerHaCallback(id: string, uri: string | undefined): Promise<void> {
     const session = this.get(id);
     const value = uri === undefined || uri.trim() === '' ? null : uri.trim();
-    if (value !== null) {
-      let parsed: URL | undefined;
-      try {
-        parsed = new URL(value);
-      } catch {
-        parsed = undefined;
-      }
-      if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || value.length > MAX_URI) {
-        throw oigError('OIG_SESSION_CALLBACK_URI_INVALID', `callbackUri must be an absolute http or https URL of at most ${MAX_URI} characters`);
-      }
+    if (value !== null && !isHttpUrl(value, MAX_URI)) {
+      throw oigError('OIG_SESSION_CALLBACK_URI_INVALID', `callbackUri must be an absolute http or https URL of at most ${MAX_URI} characters`);
     }
     session.haCallbackUri = value;
     await this.deps.store.recordHaCallback(id, value);
