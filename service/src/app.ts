@@ -183,7 +183,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
       await server.register(cookie);
       for (const binding of soapServices) await registerSoapService(server, binding, config.soap);
       await registerRestSessions(server, sessions, config.sessions.timeoutMs);
-      await registerAdminApi(server, { auth: adminAuth, accounts, acl, sessions });
+      await registerAdminApi(server, { auth: adminAuth, accounts, acl, sessions, callControl });
       server.get('/health', async () => ({
         status: 'ok',
         version: GATEWAY_VERSION,

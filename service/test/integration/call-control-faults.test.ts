@@ -1,6 +1,8 @@
+import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CcSession, describeEvent, type Answer } from '../support/cc-client';
 import { ICP1, ICP2, startCcEnv, type CcEnv } from '../support/cc-env';
+import { LAB } from '../support/gateway';
 
 /**
  * Controller link faults (developer guide: "MiVoice Business and Mitel OIG Connection
@@ -122,6 +124,24 @@ describe('controller link faults', () => {
     env.lab.resume('ICP-1');
     const up = await app.until((e) => e.callEvent?.type === 'MONITOR_SET', 10_000);
     expect(lines(up).slice(-2)).toEqual([`SYSTEM ${icp1} CONNECTED`, `${phone} MONITOR_SET/MONITOR_SET/IDLE`]);
+    await app.logout();
+  });
+
+  it("the administrator sees each controller's link state and version, and what each session holds", async () => {
+    const app = await CcSession.open(env.url);
+    await monitored(app, icp1, '1009');
+    const login = await request(`${env.url}/api/admin/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: LAB.adminPassword }) });
+    const cookie = String(login.headers['set-cookie']).split(';')[0] as string;
+    await login.body.text();
+    const get = async (path: string) => (await (await request(`${env.url}/api/admin${path}`, { headers: { cookie } })).body.json()) as any[];
+
+    const elements = await get('/network-elements');
+    expect(elements.filter((e) => [ICP1, ICP2].includes(e.address)).map((e) => [e.icpId, e.address, e.connectionState, e.version])).toEqual([
+      [icp1, ICP1, 'CONNECTED', '10.1.0.12'],
+      [icp2, ICP2, 'CONNECTED', '10.1.0.12'],
+    ]);
+    const sessions = await get('/sessions');
+    expect(sessions.find((s) => s.sessionId === app.sessionId)).toMatchObject({ monitors: 1, events: { queued: 0, lost: 0, eventHandlerUrl: null } });
     await app.logout();
   });
 });

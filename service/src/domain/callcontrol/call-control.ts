@@ -2,7 +2,7 @@ import { oigError } from '../../errors';
 import type { Logger } from '../../log';
 import type { Session } from '../sessions/session';
 import type { Controllers } from './controllers';
-import type { EventChannels } from './event-channels';
+import type { ChannelStats, EventChannels } from './event-channels';
 import { callEventFromPbx, type CallEventMsg } from './events';
 import { MonitorHub, type MonitorKind } from './monitors';
 import { ObjectRegistry, type DeviceObject } from './object-ids';
@@ -445,6 +445,16 @@ export class CallControl {
     const element = this.deps.controllers.byIcpId(icpId);
     const { numbers } = await this.request<{ numbers: string[] }>(element.address, 'number.incoming', { digits: dialArg(digits, 'digitStr'), incoming }, undefined);
     return numbers;
+  }
+
+  /** What a session holds, for the administrator: call monitors and its event channel's counters. */
+  sessionStats(sessionId: string): { monitors: number; events: ChannelStats | undefined } {
+    return { monitors: this.held.get(sessionId)?.size ?? 0, events: this.deps.channels.stats(sessionId) };
+  }
+
+  /** The network elements with their link state and the version the controller reported. */
+  networkElements(): Array<NetworkElement & { connectionState: LinkState; version: string | undefined }> {
+    return this.deps.controllers.list().map((e) => ({ ...e, connectionState: this.deps.links.state(e.address), version: this.deps.links.info(e.address)?.version }));
   }
 
   close(): void {

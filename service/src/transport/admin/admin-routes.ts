@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AccountService } from '../../domain/accounts/account-service';
 import { LOCAL_PASSWORD_RULES } from '../../domain/accounts/account-service';
 import type { AclRegistry } from '../../domain/acl/acl-registry';
+import type { CallControl } from '../../domain/callcontrol/call-control';
 import type { SessionManager } from '../../domain/sessions/session-manager';
 import { useJsonErrors } from '../json-errors';
 import type { AdminAuth } from './admin-auth';
@@ -19,10 +20,11 @@ export interface AdminDeps {
   readonly accounts: AccountService;
   readonly acl: AclRegistry;
   readonly sessions: SessionManager;
+  readonly callControl: CallControl;
 }
 
 export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): Promise<void> {
-  const { auth, accounts, acl, sessions } = deps;
+  const { auth, accounts, acl, sessions, callControl } = deps;
   await app.register(
     async (scope) => {
       useJsonErrors(scope);
@@ -100,6 +102,19 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): P
             createdAt: s.createdAt,
             lastKeepAliveAt: s.lastKeepAliveAt,
             clientAddress: s.clientAddress,
+            ...callControl.sessionStats(s.id),
+          })),
+        );
+
+        secured.get('/network-elements', async () =>
+          callControl.networkElements().map((e) => ({
+            icpId: e.id,
+            type: e.type,
+            address: e.address,
+            name: e.name,
+            configured: e.configured,
+            connectionState: e.connectionState,
+            version: e.version ?? null,
           })),
         );
       });
