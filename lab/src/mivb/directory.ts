@@ -44,6 +44,8 @@ export interface DeviceDef {
   readonly members: readonly string[];
   /** Hot desk user. */
   readonly pin?: string;
+  /** Hot desk user: the outside number external hot desking uses by default. */
+  readonly configuredExternalNumber?: string;
 }
 
 export interface ClusterSettings {
@@ -234,6 +236,7 @@ export function buildDirectory(input: unknown, source = 'fixture'): Directory {
       appearances: [],
       members: [],
       pin: u.pin,
+      ...(u.configuredExternalNumber ? { configuredExternalNumber: u.configuredExternalNumber } : {}),
     });
   });
   (fixture.prgs ?? []).forEach((g, i) => {

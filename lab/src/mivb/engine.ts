@@ -128,7 +128,7 @@ export interface DeviceInfo {
   readonly cos: { readonly callControl: boolean; readonly monitor: boolean };
   readonly lines: readonly { readonly button: number; readonly dn: string }[];
   readonly members: readonly string[];
-  readonly hotDesk: { readonly user?: string; readonly device?: string; readonly externalNumber?: string };
+  readonly hotDesk: { readonly user?: string; readonly device?: string; readonly externalNumber?: string; readonly configuredExternalNumber?: string };
   readonly calls: number;
 }
 
@@ -340,7 +340,10 @@ export class CallEngine {
       cos: d.cos,
       lines: d.lines,
       members: d.members,
-      hotDesk: user ? { user } : login?.phone ? { device: login.phone } : login?.external ? { externalNumber: login.external } : {},
+      hotDesk: {
+        ...(user ? { user } : login?.phone ? { device: login.phone } : login?.external ? { externalNumber: login.external } : {}),
+        ...(d.configuredExternalNumber ? { configuredExternalNumber: d.configuredExternalNumber } : {}),
+      },
       calls: this.legsByDn.get(dn)?.size ?? 0,
     };
   }
@@ -1098,9 +1101,12 @@ export class CallEngine {
     });
   }
 
-  hotDeskLoginExternal(userDn: string, pin: string, externalNumber: string): void {
+  /** External hot desking, at `externalNumber` or else the user's configured outside number. */
+  hotDeskLoginExternal(userDn: string, pin: string, externalNumber?: string): void {
     this.act(() => {
       const user = this.requireUser(userDn);
+      externalNumber ??= user.configuredExternalNumber;
+      if (externalNumber === undefined) throw err('BAD_REQUEST', `hot desk user ${userDn} has no configured outside number; give externalNumber`);
       if (!/^[0-9]{1,32}$/.test(externalNumber)) throw err('BAD_REQUEST', 'externalNumber must be 1 to 32 digits');
       if (user.pin !== pin) throw err('BAD_PIN', `wrong PIN for hot desk user ${userDn}`);
       if (this.logins.has(userDn)) throw err('ALREADY_LOGGED_IN', `hot desk user ${userDn} is already logged in`);

@@ -47,7 +47,10 @@ const HotDeskUserSchema = Type.Object(
     secondary: Type.Optional(ControllerRef),
     cos: Type.Optional(Cos),
     loggedInAt: Type.Optional(Dn),
+    /** Logged in at this outside number when the lab starts. */
     externalNumber: Type.Optional(Digits()),
+    /** The user's configured outside number (external hot desking logs in there by default). */
+    configuredExternalNumber: Type.Optional(Digits()),
   },
   { additionalProperties: false },
 );
@@ -186,7 +189,13 @@ export const DEFAULT_MIVB_FIXTURE: MivbFixture = {
       return Number(dn) <= 2004 ? { ...phone, name: `Phone ${dn} (resilient)`, secondary: 'ICP-1' } : phone;
     }),
   ],
-  hotDeskUsers: range(3000, 4).map((dn) => ({ dn, name: `Hot desk user ${dn}`, pin: '1234', controller: 'ICP-1' })),
+  hotDeskUsers: range(3000, 4).map((dn) => ({
+    dn,
+    name: `Hot desk user ${dn}`,
+    pin: '1234',
+    controller: 'ICP-1',
+    configuredExternalNumber: `61355501${dn.slice(-2)}`,
+  })),
   prgs: [
     { dn: '4000', name: 'Team ring group', controller: 'ICP-1', members: ['1000', '1001', '1002'] },
     { dn: '4001', name: 'Back office ring group', controller: 'ICP-2', members: ['2005', '2006'] },

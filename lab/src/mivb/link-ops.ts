@@ -183,7 +183,10 @@ export const OPERATIONS: Readonly<Record<string, Op>> = {
     return {};
   },
   'feature.callbackMessage': (ctx, args) => {
-    ctx.engine.callbackMessage(control(ctx, args), str(args, 'target'), bool(args, 'on'));
+    // Leaving a message acts for the caller (dn); taking it back acts for the phone whose lamp is lit.
+    const on = bool(args, 'on');
+    if (on) ctx.engine.callbackMessage(control(ctx, args), str(args, 'target'), true);
+    else ctx.engine.callbackMessage(str(args, 'dn'), control(ctx, args, 'target'), false);
     return {};
   },
   'feature.prgPresence': (ctx, args) => {
@@ -199,7 +202,7 @@ export const OPERATIONS: Readonly<Record<string, Op>> = {
     return {};
   },
   'hotdesk.loginExternal': (ctx, args) => {
-    ctx.engine.hotDeskLoginExternal(control(ctx, args, 'userDn'), str(args, 'pin'), str(args, 'externalNumber'));
+    ctx.engine.hotDeskLoginExternal(control(ctx, args, 'userDn'), str(args, 'pin'), optStr(args, 'externalNumber'));
     return {};
   },
   'hotdesk.logoutExternal': (ctx, args) => {

@@ -279,6 +279,14 @@ describe('call engine', () => {
     ]);
   });
 
+  it('external hot desking without a number logs in at the user\'s configured outside number', () => {
+    const engine = new CallEngine(buildDirectory(DEFAULT_MIVB_FIXTURE), new ManualClock(), () => undefined);
+    expect(() => engine.hotDeskLoginExternal('3002', '0000')).toThrow(/wrong PIN/);
+    engine.hotDeskLoginExternal('3002', '1234');
+    expect(engine.device('3002').hotDesk).toEqual({ externalNumber: '6135550102', configuredExternalNumber: '6135550102' });
+    engine.hotDeskLogout('3002', true);
+  });
+
   it('calls to a logged-out hot desk user are not obtainable; an outside login rings the outside number', () => {
     const { engine, take } = setup();
     expect(engine.makeCall('1000', '3001').failure).toBe('DESTINATION_NOT_OBTAINABLE');
@@ -288,11 +296,11 @@ describe('call engine', () => {
     const { callId } = engine.makeCall('1000', '3001');
     engine.externalAnswer('6135550177');
     expect(take()['3001']).toEqual([`c${callId} CALL_DELIVERED/NEW_CALL/RECEIVED 1000→3001`, `c${callId} CALL_ESTABLISHED/ANSWERED/ESTABLISHED 1000→3001 CONNECTED=3001`]);
-    expect(engine.device('3001').hotDesk).toEqual({ externalNumber: '6135550177' });
+    expect(engine.device('3001').hotDesk).toEqual({ externalNumber: '6135550177', configuredExternalNumber: '6135550101' });
     expect(() => engine.hotDeskLogout('3001')).toThrow(/has calls/);
     engine.externalHangUp('6135550177');
     engine.hotDeskLogout('3001', true);
-    expect(engine.device('3001').hotDesk).toEqual({});
+    expect(engine.device('3001').hotDesk).toEqual({ configuredExternalNumber: '6135550101' });
   });
 
   it('a phone with a hot desk user acts for the user; its features are the user\'s', () => {

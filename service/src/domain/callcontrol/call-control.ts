@@ -32,7 +32,7 @@ export interface PbxDeviceInfo {
   readonly inService?: boolean;
   readonly lines?: readonly { button: number; dn: string }[];
   readonly members?: readonly string[];
-  readonly hotDesk?: { user?: string | null; device?: string | null; externalNumber?: string | null } | null;
+  readonly hotDesk?: { user?: string | null; device?: string | null; externalNumber?: string | null; configuredExternalNumber?: string | null } | null;
 }
 
 interface ForwardingInfo {
@@ -357,15 +357,18 @@ export class CallControl {
     await this.control(sessionId, objectId, 'feature.callbackMessage', { target: dnArg(target, 'dn'), on });
   }
 
-  /** sendCallMeBackMsgForCall: leaves the message at the other party of a call. */
+  /** sendCallMeBackMsgForCall: leaves the message at the device the call went to (else its other party). */
   async callbackMessageForCall(sessionId: string, objectId: string, localCallId: unknown): Promise<void> {
     const callId = callIdArg(localCallId);
     const object = this.controlled(sessionId, objectId);
     const { calls } = await this.onDevice<{ calls: PbxCallEvent[] }>(object, 'call.status', { dn: object.dn });
     const call = calls.find((c) => c.callId === callId);
-    const party = call?.parties.find((p) => p.number !== object.dn);
-    if (!call || !party) throw oigError('OIG_CC_NO_SUCH_CALL', `Device ${object.dn} has no call ${callId} with another party`);
-    await this.onDevice(object, 'feature.callbackMessage', { dn: object.dn, target: party.number, on: true });
+    // The device the call went to: a busy or DND one is in no party list (the failed call has
+    // none), yet the controller offers SEND_CALLBACK_MESSAGE there. Else the other party.
+    const called = call?.devices.find((d) => d.role === 'CALLED_DEVICE' && d.number !== object.dn)?.number;
+    const target = called ?? call?.parties.find((p) => p.number !== object.dn)?.number;
+    if (!call || !target) throw oigError('OIG_CC_NO_SUCH_CALL', `Device ${object.dn} has no call ${callId} with another party`);
+    await this.onDevice(object, 'feature.callbackMessage', { dn: object.dn, target, on: true });
   }
 
   /** clearCallMeBackMsg: clears the message `deviceDn` left on the object's device. */
@@ -394,12 +397,10 @@ export class CallControl {
     await this.onDevice(object, 'hotdesk.logout', { userDn });
   }
 
+  /** loginExtHotDeskUser: the user logs in at the outside number the MiVoice Business has for it. */
   async loginExtHotDeskUser(sessionId: string, userObjectId: string, pin: unknown): Promise<void> {
     const user = this.controlled(sessionId, userObjectId);
-    const info = await this.deviceInfoOf(user);
-    const args: Record<string, unknown> = { userDn: user.dn, pin: pinArg(pin) };
-    if (info.hotDesk?.externalNumber) args.externalNumber = info.hotDesk.externalNumber;
-    await this.onDevice(user, 'hotdesk.loginExternal', args);
+    await this.onDevice(user, 'hotdesk.loginExternal', { userDn: user.dn, pin: pinArg(pin) });
   }
 
   async logoutExtHotDeskUser(sessionId: string, userObjectId: string): Promise<void> {
