@@ -102,10 +102,12 @@ describe('the booted appliance', () => {
     expect(arch).toBe(ARCH === 'i386' ? 'ia32' : 'x64');
   });
 
-  it('answers /health over HTTPS with its own certificate, ?wsdl over HTTP, and redirects the rest to HTTPS', async () => {
+  it('answers /health over HTTPS with its own certificate, the SessionService and StandardCCService ?wsdl over HTTP, and redirects the rest to HTTPS', async () => {
     expect(await httpsGet('/health')).toMatchObject({ status: 200, body: expect.stringContaining('"status":"ok"') });
-    const wsdl = await request(`http://127.0.0.1:${vm.ports.http}/axis2/services/SessionService?wsdl`);
-    expect(await wsdl.body.text()).toContain('wsdl:definitions');
+    for (const path of ['/axis2/services/SessionService?wsdl', '/mitel/oig/cc/StandardCCService?wsdl']) {
+      const wsdl = await request(`http://127.0.0.1:${vm.ports.http}${path}`);
+      expect(await wsdl.body.text()).toContain('wsdl:definitions');
+    }
     const plain = await request(`http://127.0.0.1:${vm.ports.http}/health`);
     await plain.body.dump();
     expect(plain.statusCode).toBe(301);
