@@ -104,8 +104,8 @@ describe('the booted appliance', () => {
 
   it('answers /health over HTTPS with its own certificate, the SessionService and StandardCCService ?wsdl over HTTP, and redirects the rest to HTTPS', async () => {
     expect(await httpsGet('/health')).toMatchObject({ status: 200, body: expect.stringContaining('"status":"ok"') });
-    for (const path of ['/axis2/services/SessionService?wsdl', '/mitel/oig/cc/StandardCCService?wsdl']) {
-      const wsdl = await request(`http://127.0.0.1:${vm.ports.http}${path}`);
+    for (const servicePath of ['/axis2/services/SessionService?wsdl', '/mitel/oig/cc/StandardCCService?wsdl']) {
+      const wsdl = await request(`http://127.0.0.1:${vm.ports.http}${servicePath}`);
       expect(await wsdl.body.text()).toContain('wsdl:definitions');
     }
     const plain = await request(`http://127.0.0.1:${vm.ports.http}/health`);
