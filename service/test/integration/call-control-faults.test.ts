@@ -144,4 +144,25 @@ describe('controller link faults', () => {
     expect(sessions.find((s) => s.sessionId === app.sessionId)).toMatchObject({ monitors: 1, events: { queued: 0, lost: 0, eventHandlerUrl: null } });
     await app.logout();
   });
+
+  it('a secondary controller first reached after the monitor was set gets the monitor when it comes up', async () => {
+    const fresh = await startCcEnv({ pbx: { connectWaitMs: 300 } });
+    try {
+      const down = fresh.lab.restart('ICP-1', 2_500);
+      const app = await CcSession.open(fresh.url);
+      const primary = await app.icpId(ICP2);
+      const phone = await app.monitor(primary, '2002'); // secondary ICP-1 is down: set on ICP-2 only
+      await app.until((e) => describeEvent(e) === `${phone} MONITOR_SET/MONITOR_SET/IDLE`);
+      expect(fresh.gw.gateway.callControl.monitors.counts()).toEqual({ pbxMonitors: 1, subscriptions: 1 });
+      await down;
+      await app.until((e) => describeEvent(e) === `${phone} MONITOR_SET/SECONDARY_MONITOR_SET/IDLE`, 10_000);
+      // Now the failover of the primary reaches the application through the secondary.
+      const restarted = fresh.lab.restart('ICP-2', 1_000);
+      await app.until((e) => e.callEvent?.type === 'IN_SERVICE' && e.callEvent.attributes.objectId === phone, 10_000);
+      await restarted;
+      await app.logout();
+    } finally {
+      await fresh.close();
+    }
+  });
 });

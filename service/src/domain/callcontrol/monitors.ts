@@ -30,6 +30,8 @@ interface SharedMonitor {
   readonly target: MonitorTarget;
   /** The controller monitor id on each linked address where it is running now. */
   readonly running: Map<string, number>;
+  /** Addresses where a monitor.start is on its way (so a restore cannot start a second one). */
+  readonly pending: Set<string>;
   /** Sessions watching it, with the object ids they watch it through. */
   readonly subscribers: Map<string, Set<string>>;
   /** The controller serving the device now, as far as events tell. */
@@ -77,7 +79,7 @@ export class MonitorHub {
     const monitorKey = `${target.kind}:${key}`;
     let monitor = this.monitors.get(monitorKey);
     if (!monitor) {
-      monitor = { key: monitorKey, target, running: new Map(), subscribers: new Map(), active: undefined, starting: undefined };
+      monitor = { key: monitorKey, target, running: new Map(), pending: new Set(), subscribers: new Map(), active: undefined, starting: undefined };
       this.monitors.set(monitorKey, monitor);
     }
     try {
@@ -152,13 +154,22 @@ export class MonitorHub {
     if (monitor.running.size === 0) throw pbxFailure(failures[0], target.dn);
   }
 
-  private async startOn(monitor: SharedMonitor, address: string): Promise<void> {
+  /** Starts the monitor on one controller; false when it runs (or is being started) there already. */
+  private async startOn(monitor: SharedMonitor, address: string): Promise<boolean> {
+    if (monitor.running.has(address) || monitor.pending.has(address)) return false;
     const args: Record<string, unknown> = { kind: monitor.target.kind };
     if (monitor.target.dn !== undefined) args.dn = monitor.target.dn;
-    const { monitorId } = await this.deps.links.request<{ monitorId: number }>(address, 'monitor.start', args);
+    monitor.pending.add(address);
+    let monitorId: number;
+    try {
+      ({ monitorId } = await this.deps.links.request<{ monitorId: number }>(address, 'monitor.start', args));
+    } finally {
+      monitor.pending.delete(address);
+    }
     monitor.running.set(address, monitorId);
     this.byLinkMonitor.set(`${address}#${monitorId}`, monitor);
     monitor.active ??= address;
+    return true;
   }
 
   private async stop(monitor: SharedMonitor): Promise<void> {
@@ -201,10 +212,10 @@ export class MonitorHub {
     if (state === 'CONNECTED' && previous !== 'CONNECTED') {
       const recovered = this.wasConnected.has(address);
       this.wasConnected.add(address);
-      if (recovered) {
-        this.tellInterested(address, 'CONNECTED');
-        void this.restoreMonitors(address);
-      }
+      if (recovered) this.tellInterested(address, 'CONNECTED');
+      // Also on a first connection: a resilient device's other controller may come up only
+      // after its monitor was set on the one that was up.
+      void this.restoreMonitors(address);
     } else if (previous === 'CONNECTED' && state !== 'CONNECTED') {
       this.tellInterested(address, 'CONNECTION_FAILURE');
       this.linkLost(address);
@@ -244,7 +255,7 @@ export class MonitorHub {
     const waiting = [...this.monitors.values()].filter((m) => m.target.addresses.includes(address) && !m.running.has(address));
     for (const monitor of waiting) {
       try {
-        await this.startOn(monitor, address);
+        if (!(await this.startOn(monitor, address))) continue;
       } catch (err) {
         this.deps.log.warn({ address, dn: monitor.target.dn, err: (err as Error).message }, 'monitor not restored after the link came back');
         continue;
