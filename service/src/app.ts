@@ -199,6 +199,8 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     const job = scheduleAclRefresh(acl, config.mcs.refreshCron, log.child({ area: 'jobs' }));
     cleanups.push(() => job.stop());
 
+    // Runs first on close (cleanups run in reverse): waiting getEvent requests still answer.
+    cleanups.push(() => callControl.announceShutdown());
     const url = await listen(http, 'http', config.http.host, config.http.port);
     const httpsUrl = https ? await listen(https, 'https', config.http.host, config.tls.port) : undefined;
     log.info({ url, httpsUrl, version: GATEWAY_VERSION }, 'gateway ready');

@@ -94,4 +94,17 @@ describe('StandardCCService without a controller', () => {
     expect(answer.result).toBe('false');
     expect(answer.errorDescription).toMatch(/absolute http or https URL/);
   });
+
+  it('a gateway that stops tells waiting applications with the system event OIG_SHUTDOWN', async () => {
+    const own = await startTestGateway();
+    const app = await CcSession.open(own.url);
+    const waiting = app.call('getEvent', { sessionId: app.sessionId, timeout: 20_000 });
+    await new Promise((r) => setTimeout(r, 200));
+    const closing = own.close();
+    const answer = await waiting;
+    await closing;
+    expect(answer.result).toBe('true');
+    expect(answer.eventType).toBe('SYSTEM_EVENT');
+    expect(answer.systemEvent).toMatchObject({ eventType: 'OIG_SHUTDOWN', attributes: { icpId: '0' } });
+  });
 });

@@ -3,7 +3,7 @@ import type { Logger } from '../../log';
 import type { Session } from '../sessions/session';
 import type { Controllers } from './controllers';
 import type { ChannelStats, EventChannels } from './event-channels';
-import { callEventFromPbx, type CallEventMsg } from './events';
+import { callEventFromPbx, systemEvent, type CallEventMsg } from './events';
 import { MonitorHub, type MonitorKind } from './monitors';
 import { ObjectRegistry, type DeviceObject } from './object-ids';
 import { pbxFailure } from './pbx-errors';
@@ -456,6 +456,11 @@ export class CallControl {
   /** The network elements with their link state and the version the controller reported. */
   networkElements(): Array<NetworkElement & { connectionState: LinkState; version: string | undefined }> {
     return this.deps.controllers.list().map((e) => ({ ...e, connectionState: this.deps.links.state(e.address), version: this.deps.links.info(e.address)?.version }));
+  }
+
+  /** Tells every session the gateway is stopping (system event OIG_SHUTDOWN), before the listeners close. */
+  announceShutdown(): void {
+    this.deps.channels.broadcast(systemEvent('0', 'NOT_CONNECTED', this.now(), 'OIG_SHUTDOWN'));
   }
 
   close(): void {

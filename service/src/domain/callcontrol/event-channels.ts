@@ -55,6 +55,11 @@ export class EventChannels {
     this.channel(sessionId).queue.push(event);
   }
 
+  /** An event for every session that has a channel (the gateway shutting down). */
+  broadcast(event: StandardEvent): void {
+    for (const channel of this.channels.values()) channel.queue.push(event);
+  }
+
   getEvent(sessionId: string, timeoutMs: number): Promise<NumberedEvent> {
     return this.pollable(sessionId).queue.take(clampWait(timeoutMs));
   }

@@ -131,6 +131,6 @@ export function gatewayCallEvent(
   };
 }
 
-export function systemEvent(icpId: string, connectionState: LinkState, time: number): StandardEvent {
-  return { eventType: 'SYSTEM_EVENT', systemEvent: { icpId, time, eventType: 'ICP_COMMUNICATION_EVENT', connectionState } };
+export function systemEvent(icpId: string, connectionState: LinkState, time: number, eventType: SystemEventMsg['eventType'] = 'ICP_COMMUNICATION_EVENT'): StandardEvent {
+  return { eventType: 'SYSTEM_EVENT', systemEvent: { icpId, time, eventType, connectionState } };
 }
