@@ -55,6 +55,21 @@ export const ConfigSchema = Type.Object({
     refreshCron: Type.String({ minLength: 9, default: '0 */4 * * *' }),
     timeoutMs: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
   }),
+  /** The licensing server (AMC) and this installation's identity towards it. */
+  licensing: Type.Object({
+    /** Base URL of the licensing server (HTTPS); absent: no ARID can be activated. */
+    amcUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
+    /** PEM of the licensing server's CA: trusts its TLS and the certificate that signs entitlements. */
+    amcCaFile: Type.Optional(Type.String({ minLength: 1 })),
+    timeoutMs: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
+    /** The OVA is a virtual appliance; an ISO install on a server is physical. */
+    platform: Type.Union([Type.Literal('virtual'), Type.Literal('physical')], { default: 'virtual' }),
+    /** A physical server's hardware id (default: /etc/machine-id). */
+    hardwareId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$' })),
+    /** Days the last good entitlement stays in force while the licensing server cannot be reached. */
+    graceDays: Type.Integer({ minimum: 0, maximum: 365, default: 30 }),
+    syncCron: Type.String({ minLength: 9, default: '17 3 * * *' }),
+  }),
   /** Links to the MiVoice Business controllers (docs/pbx-link-protocol.md). */
   pbx: Type.Object({
     /** TCP port of the link on every controller. */
@@ -112,6 +127,13 @@ export const ENVIRONMENT: Record<string, string> = {
   OIG_MCS_CA_FILE: 'mcs.caFile',
   OIG_ACL_REFRESH_CRON: 'mcs.refreshCron',
   OIG_MCS_TIMEOUT_MS: 'mcs.timeoutMs',
+  OIG_AMC_URL: 'licensing.amcUrl',
+  OIG_AMC_CA_FILE: 'licensing.amcCaFile',
+  OIG_AMC_TIMEOUT_MS: 'licensing.timeoutMs',
+  OIG_PLATFORM: 'licensing.platform',
+  OIG_HARDWARE_ID: 'licensing.hardwareId',
+  OIG_LICENCE_GRACE_DAYS: 'licensing.graceDays',
+  OIG_LICENCE_SYNC_CRON: 'licensing.syncCron',
   OIG_PBX_LINK_PORT: 'pbx.linkPort',
   OIG_PBX_CA_FILE: 'pbx.caFile',
   OIG_PBX_REQUEST_TIMEOUT_MS: 'pbx.requestTimeoutMs',
@@ -126,7 +148,7 @@ export const ENVIRONMENT: Record<string, string> = {
   LOG_LEVEL: 'logLevel',
 };
 
-const DEFAULTS = { http: { port: 8080 }, tls: {}, database: {}, systemd: {}, sessions: {}, soap: {}, mcs: {}, pbx: {}, callControl: {}, admin: {}, dataDir: '.openoig' };
+const DEFAULTS = { http: { port: 8080 }, tls: {}, database: {}, systemd: {}, sessions: {}, soap: {}, mcs: {}, licensing: {}, pbx: {}, callControl: {}, admin: {}, dataDir: '.openoig' };
 
 function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
   const keys = dotted.split('.');
@@ -169,6 +191,9 @@ export function loadConfig(env: Env = process.env, overrides: unknown = {}): Con
   const config = withDefaults as Config;
   if ((config.mcs.url === undefined) !== (config.mcs.caFile === undefined)) {
     throw oigError('OIG_CONFIG_INVALID', 'Invalid configuration: OIG_MCS_URL and OIG_MCS_CA_FILE go together; set both or neither');
+  }
+  if ((config.licensing.amcUrl === undefined) !== (config.licensing.amcCaFile === undefined)) {
+    throw oigError('OIG_CONFIG_INVALID', 'Invalid configuration: OIG_AMC_URL and OIG_AMC_CA_FILE go together; set both or neither');
   }
   if ((config.tls.certFile === undefined) !== (config.tls.keyFile === undefined)) {
     throw oigError('OIG_CONFIG_INVALID', 'Invalid configuration: OIG_TLS_CERT_FILE and OIG_TLS_KEY_FILE go together; set both or neither');
