@@ -21,7 +21,12 @@ log_info "database openoig migrated (${migrations} migrations)"
 
 health="$(curl -fsS --cacert /etc/openoig/tls/gateway.crt https://127.0.0.1/health)" || fail "HTTPS /health did not answer"
 log_info "HTTPS /health: ${health}"
-curl -fsS 'http://127.0.0.1/axis2/services/SessionService?wsdl' | grep -q 'wsdl:definitions' || fail "HTTP ?wsdl did not answer a WSDL"
+# Read the whole answer first: `curl | grep -q` under pipefail fails whenever grep stops
+# reading early and curl is killed by SIGPIPE.
+for service in axis2/services/SessionService mitel/oig/cc/StandardCCService; do
+  wsdl="$(curl -fsS "http://127.0.0.1/${service}?wsdl")" || fail "HTTP ${service}?wsdl did not answer"
+  [[ "${wsdl}" == *'wsdl:definitions'* ]] || fail "HTTP ${service}?wsdl did not answer a WSDL"
+done
 code="$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1/health)"
 [[ "${code}" == 301 ]] || fail "HTTP /health answered ${code}, expected a 301 to HTTPS"
 log_info "port 80 serves ?wsdl and redirects the rest to HTTPS"
