@@ -74,6 +74,24 @@ export const errorCatalogue = {
   OIG_PBX_ADDRESS_INVALID: client(400),
   OIG_PBX_CONTROLLER_LIMIT_REACHED: client(503),
 
+  OIG_LICENCE_REQUEST_INVALID: client(400),
+  OIG_LICENCE_UNKNOWN_ARID: client(404),
+  OIG_LICENCE_ALREADY_BOUND: client(409),
+  OIG_LICENCE_NOT_BOUND: client(409),
+  OIG_LICENCE_PLATFORM_MISMATCH: client(422),
+  OIG_LICENCE_TRIAL_EXPIRED: client(410),
+  OIG_LICENCE_SERVER_UNREACHABLE: server(502),
+  OIG_LICENCE_SIGNATURE_INVALID: server(502),
+  OIG_LICENCE_FORMAT_INVALID: server(502),
+  OIG_LICENCE_NOT_ACTIVATED: client(409),
+
+  // Licence pools (domain/licensing): no usable licence (none yet, invalid, expired) is the
+  // operator's to fix, so warn; an empty pool or a refused application is the client's.
+  OIG_LICENCE_UNAVAILABLE: { http: 503, fault: 'Server', level: 'warn' },
+  OIG_LICENCE_THIRD_PARTY_NOT_ALLOWED: client(403),
+  OIG_LICENCE_EXHAUSTED: client(503),
+  OIG_LICENCE_INTEGRATION_LIMIT_REACHED: client(503),
+
   OIG_CC_INVALID_ARGUMENT: client(400),
   OIG_CC_UNKNOWN_ICP: client(404),
   OIG_CC_UNKNOWN_OBJECT: client(404),
@@ -94,6 +112,11 @@ export const errorCatalogue = {
   OIG_CC_EVENT_TIMEOUT: { http: 200, fault: 'Client', level: 'debug' },
   OIG_CC_EVENT_CANCELLED: { http: 200, fault: 'Client', level: 'debug' },
   OIG_CC_EVENT_HANDLER_INVALID: client(400),
+
+  OIG_USAGE_SETTINGS_INVALID: client(400),
+  OIG_USAGE_PERIOD_INVALID: client(400),
+  OIG_USAGE_NO_RECIPIENT: client(409),
+  OIG_USAGE_SMTP_NOT_CONFIGURED: client(409),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type OigErrorCode = keyof typeof errorCatalogue;
