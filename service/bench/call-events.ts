@@ -5,6 +5,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { startLabAmc } from '@openoig/lab/amc';
 import { DEFAULT_MCS_FIXTURE, LAB_COMPANY, startLabMcs, writeLabCredentials } from '@openoig/lab/mcs';
 import { generatedFixture, startLabMivb, type LabMivb } from '@openoig/lab/mivb';
 import { Pool, request } from 'undici';
@@ -63,7 +64,13 @@ interface Gateway {
   readonly adminPassword: string;
 }
 
-async function startGateway(opts: Options, dataDir: string, mcs: { url: string; caFile: string }, linkPort: number): Promise<Gateway> {
+async function startGateway(
+  opts: Options,
+  dataDir: string,
+  mcs: { url: string; caFile: string },
+  amc: { url: string; caFile: string },
+  linkPort: number,
+): Promise<Gateway> {
   const port = await freeLoopbackPort();
   const adminPassword = randomBytes(18).toString('base64url');
   // Only the settings below: an OIG_*, DATABASE_URL, HOST/PORT or LOG_LEVEL left in the shell
@@ -79,8 +86,9 @@ async function startGateway(opts: Options, dataDir: string, mcs: { url: string; 
     OIG_ADMIN_PASSWORD: adminPassword,
     OIG_MCS_URL: mcs.url,
     OIG_MCS_CA_FILE: mcs.caFile,
+    OIG_AMC_URL: amc.url,
+    OIG_AMC_CA_FILE: amc.caFile,
     OIG_PBX_LINK_PORT: String(linkPort),
-    OIG_CC_MONITOR_POOL: String(opts.phones),
     OIG_MAX_SESSIONS: String(opts.sessions + 10),
     LOG_LEVEL: 'warn',
   };
@@ -98,8 +106,11 @@ async function health(url: string): Promise<{ sessions?: number; acl?: { loaded?
   return (await res.body.json()) as { sessions?: number; acl?: { loaded?: boolean } };
 }
 
-/** The LabStandard local password account, made through the admin API once the ACL is in. */
-async function createLabAccount(gateway: Gateway): Promise<void> {
+/** The lab AMC's ARID with a Standard server licence: 25,000 users, 50,000 monitors. */
+const BENCH_ARID = 'ARID-LAB-0011';
+
+/** The licence (BENCH_ARID) and the LabStandard local password account, through the admin API once the ACL is in. */
+async function licenseAndCreateLabAccount(gateway: Gateway): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (!(await health(gateway.url)).acl?.loaded) {
     if (Date.now() > deadline) throw new Error(`the gateway did not load the ACL from the lab MCS within 60 s:\n${gateway.process.tail()}`);
@@ -114,6 +125,13 @@ async function createLabAccount(gateway: Gateway): Promise<void> {
   const setCookie = login.headers['set-cookie'];
   const cookie = (Array.isArray(setCookie) ? setCookie[0] : setCookie)?.split(';')[0];
   if (login.statusCode !== 200 || !csrfToken || !cookie) throw new Error(`admin login failed (HTTP ${login.statusCode})`);
+  const activated = await request(`${gateway.url}/api/admin/licence/activate`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+    body: JSON.stringify({ arid: BENCH_ARID }),
+  });
+  const activation = await activated.body.text();
+  if (activated.statusCode !== 200) throw new Error(`activating ${BENCH_ARID} failed (HTTP ${activated.statusCode}): ${activation}`);
   const created = await request(`${gateway.url}/api/admin/accounts`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
@@ -346,6 +364,9 @@ async function main(): Promise<number> {
   const mcs = await startLabMcs({ fixture: DEFAULT_MCS_FIXTURE });
   cleanup.add('lab MCS', () => mcs.stop());
   const { caFile } = await writeLabCredentials(mcs, path.join(tempDir, 'lab'), LAB_COMPANY, LAB_LOGIN.application);
+  const amc = await startLabAmc({ stateDir: path.join(tempDir, 'lab') });
+  cleanup.add('lab AMC', () => amc.stop());
+  const amcCaFile = amc.files?.caFile as string;
   const fixture = generatedFixture({ controllers: CONTROLLERS, phonesPerController: opts.phones / CONTROLLERS });
   // Port 0: one free port, shared by both controllers (each on its own loopback address).
   const lab: LabMivb = await startLabMivb({ fixture, linkPort: 0, eventLogSize: 1000 });
@@ -357,9 +378,9 @@ async function main(): Promise<number> {
   say('starting OpenOIG (src/main.ts in its own process, embedded PostgreSQL in a temporary directory)...');
   // The temporary directory is the gateway's data directory (as root, the gateway opens it to
   // the 'postgres' user the embedded PostgreSQL runs as; a subdirectory would stay unreachable).
-  const gateway = await startGateway(opts, tempDir, { url: mcs.url, caFile }, linkPort);
+  const gateway = await startGateway(opts, tempDir, { url: mcs.url, caFile }, { url: amc.url, caFile: amcCaFile }, linkPort);
   say(`  OpenOIG ${gateway.url} pid ${gateway.process.pid}`);
-  await createLabAccount(gateway);
+  await licenseAndCreateLabAccount(gateway);
   say(`  local password account "${LAB_LOGIN.company}"/${LAB_LOGIN.application} created through the admin API`);
 
   const control = pool(gateway.url, opts['setup-concurrency'] + 4);

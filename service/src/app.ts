@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { createSecureContext } from 'node:tls';
 import cookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -10,17 +11,20 @@ import { AclRegistry } from './domain/acl/acl-registry';
 import { CallControl } from './domain/callcontrol/call-control';
 import { Controllers } from './domain/callcontrol/controllers';
 import { EventChannels } from './domain/callcontrol/event-channels';
-import { ConfiguredMonitorPool } from './domain/callcontrol/monitor-pool';
+import { Licensing } from './domain/licensing/licensing';
 import { PasswordVerifier } from './domain/passwords';
 import { SessionManager } from './domain/sessions/session-manager';
 import { oigError } from './errors';
 import { scheduleAclRefresh } from './jobs/acl-refresh-job';
+import { scheduleLicenceSync } from './jobs/licence-sync-job';
+import { AmcClient, UnconfiguredLicenceServer } from './amc/amc-client';
 import type { Logger } from './log';
 import { McsAclClient, UnconfiguredAclSource } from './mcs/acl-client';
 import { createPbxLinks } from './pbx/pbx-links';
 import { PgAccountStore } from './storage/account-store';
 import { PgAclSnapshotStore } from './storage/acl-store';
 import { PgAdminSessionStore } from './storage/admin-session-store';
+import { PgActivationStore } from './storage/licence-store';
 import { PgNetworkElementStore } from './storage/network-element-store';
 import { createPool, migrate } from './storage/database';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './storage/embedded-postgres';
@@ -44,19 +48,27 @@ export interface Gateway {
   readonly sessions: SessionManager;
   readonly acl: AclRegistry;
   readonly accounts: AccountService;
+  readonly licensing: Licensing;
   readonly callControl: CallControl;
   readonly controllers: Controllers;
   readonly events: EventChannels;
   close(): Promise<void>;
 }
 
-async function readCertificateAuthority(file: string): Promise<{ pem: string; cert: X509Certificate }> {
+/** A PEM file the gateway cannot run without, checked at start with the variable named. */
+async function readPem(file: string, what: string, variable: string): Promise<string> {
   try {
     const pem = await readFile(file, 'utf8');
-    return { pem, cert: new X509Certificate(pem) };
+    new X509Certificate(pem);
+    return pem;
   } catch (err) {
-    throw oigError('OIG_CONFIG_INVALID', `Cannot read the certificate server CA from ${file} (OIG_MCS_CA_FILE): ${(err as Error).message}`, err);
+    throw oigError('OIG_CONFIG_INVALID', `Cannot read the ${what} from ${file} (${variable}): ${(err as Error).message}`, err);
   }
+}
+
+async function readCertificateAuthority(file: string): Promise<{ pem: string; cert: X509Certificate }> {
+  const pem = await readPem(file, 'certificate server CA', 'OIG_MCS_CA_FILE');
+  return { pem, cert: new X509Certificate(pem) };
 }
 
 async function readTlsFiles(certFile: string, keyFile: string): Promise<{ cert: string; key: string }> {
@@ -68,6 +80,18 @@ async function readTlsFiles(certFile: string, keyFile: string): Promise<{ cert: 
   } catch (err) {
     throw oigError('OIG_CONFIG_INVALID', `Cannot use the TLS certificate ${certFile} and key ${keyFile} (OIG_TLS_CERT_FILE, OIG_TLS_KEY_FILE): ${(err as Error).message}`, err);
   }
+}
+
+/** The hardware id a physical install is known by: configured, else systemd's machine id, else the host name. */
+async function hardwareIdOf(configured: string | undefined): Promise<string> {
+  if (configured) return configured;
+  try {
+    const id = (await readFile('/etc/machine-id', 'utf8')).trim();
+    if (/^[0-9a-f]{32}$/.test(id)) return id;
+  } catch {
+    // not a systemd system
+  }
+  return hostname().replace(/[^A-Za-z0-9._:-]/g, '-').slice(0, 128) || 'unknown-host';
 }
 
 async function listen(server: FastifyInstance, scheme: 'http' | 'https', host: string, port: number): Promise<string> {
@@ -109,6 +133,21 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     await acl.loadStored();
     await acl.refresh();
 
+    const { licensing: lc } = config;
+    const amcCaPem = lc.amcCaFile ? await readPem(lc.amcCaFile, 'licensing server CA', 'OIG_AMC_CA_FILE') : undefined;
+    if (!lc.amcUrl || !amcCaPem) log.warn('no licensing server configured (OIG_AMC_URL, OIG_AMC_CA_FILE): no ARID can be activated and logins are refused');
+    const licenceServer = lc.amcUrl && amcCaPem ? new AmcClient({ url: lc.amcUrl, caPem: amcCaPem, timeoutMs: lc.timeoutMs }) : new UnconfiguredLicenceServer();
+    cleanups.push(() => licenceServer.close());
+    const licensing = new Licensing({
+      server: licenceServer,
+      store: new PgActivationStore(pool),
+      platform: lc.platform,
+      hardwareId: await hardwareIdOf(lc.hardwareId),
+      graceMs: lc.graceDays * 86_400_000,
+      log: log.child({ area: 'licensing' }),
+    });
+    await licensing.start();
+
     const accountStore = new PgAccountStore(pool);
     const sessionStore = new PgSessionStore(pool);
     const abandoned = await sessionStore.closeAbandoned(new Date());
@@ -121,6 +160,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
       certificateAuthority: ca?.cert,
       timeoutMs: config.sessions.timeoutMs,
       maxSessions: config.sessions.max,
+      admit: () => licensing.admitLogin(),
       log: log.child({ area: 'sessions' }),
     });
     cleanups.push(() => sessions.close());
@@ -151,11 +191,12 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
       links,
       controllers,
       channels: events,
-      pool: new ConfiguredMonitorPool(config.callControl.monitorPool),
+      pool: { acquire: (id, level) => licensing.acquireMonitor(id, level), release: (id, level) => licensing.releaseMonitor(id, level) },
       log: log.child({ area: 'callcontrol' }),
     });
     cleanups.push(() => callControl.close());
     sessions.onSessionEnded((session) => {
+      licensing.sessionEnded(session.id);
       callControl.endSession(session.id).catch((err: unknown) => log.error({ err, sessionId: session.id }, 'could not release the monitors of an ended session'));
     });
 
@@ -183,7 +224,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
       await server.register(cookie);
       for (const binding of soapServices) await registerSoapService(server, binding, config.soap);
       await registerRestSessions(server, sessions, config.sessions.timeoutMs);
-      await registerAdminApi(server, { auth: adminAuth, accounts, acl, sessions, callControl });
+      await registerAdminApi(server, { auth: adminAuth, accounts, acl, sessions, callControl, licensing });
       server.get('/health', async () => ({
         status: 'ok',
         version: GATEWAY_VERSION,
@@ -198,13 +239,15 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
 
     const job = scheduleAclRefresh(acl, config.mcs.refreshCron, log.child({ area: 'jobs' }));
     cleanups.push(() => job.stop());
+    const licenceJob = scheduleLicenceSync(licensing.activation, lc.syncCron, log.child({ area: 'jobs' }));
+    cleanups.push(() => licenceJob.stop());
 
     // Runs first on close (cleanups run in reverse): waiting getEvent requests still answer.
     cleanups.push(() => callControl.announceShutdown());
     const url = await listen(http, 'http', config.http.host, config.http.port);
     const httpsUrl = https ? await listen(https, 'https', config.http.host, config.tls.port) : undefined;
     log.info({ url, httpsUrl, version: GATEWAY_VERSION }, 'gateway ready');
-    return { url, httpsUrl, http, pool, sessions, acl, accounts, callControl, controllers, events, close: closeAll };
+    return { url, httpsUrl, http, pool, sessions, acl, accounts, licensing, callControl, controllers, events, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

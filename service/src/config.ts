@@ -86,8 +86,6 @@ export const ConfigSchema = Type.Object({
     maxControllers: Type.Integer({ minimum: 1, maximum: 250, default: 250 }),
   }),
   callControl: Type.Object({
-    /** Monitors available to all sessions until licensing provides the pools (2 per user licence). */
-    monitorPool: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 2_000 }),
     /** Events kept per session before overflow is reported. */
     eventQueueLimit: Type.Integer({ minimum: 10, maximum: 1_000_000, default: 1_000 }),
     /** Push delivery to a registered event handler: attempts per event and time per attempt. */
@@ -141,7 +139,6 @@ export const ENVIRONMENT: Record<string, string> = {
   OIG_PBX_RECONNECT_MAX_MS: 'pbx.reconnectMaxMs',
   OIG_PBX_CONNECT_WAIT_MS: 'pbx.connectWaitMs',
   OIG_PBX_MAX_CONTROLLERS: 'pbx.maxControllers',
-  OIG_CC_MONITOR_POOL: 'callControl.monitorPool',
   OIG_CC_EVENT_QUEUE_LIMIT: 'callControl.eventQueueLimit',
   OIG_CC_PUSH_ATTEMPTS: 'callControl.pushAttempts',
   OIG_CC_PUSH_TIMEOUT_MS: 'callControl.pushTimeoutMs',

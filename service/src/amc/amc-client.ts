@@ -156,3 +156,28 @@ export class AmcClient implements LicenceServer {
     throw oigError('OIG_LICENCE_SERVER_UNREACHABLE', `The licensing server answered HTTP ${status}`);
   }
 }
+
+/** The licensing server when none is configured: every attempt says so. */
+export class UnconfiguredLicenceServer implements LicenceServer {
+  private refuse(): never {
+    throw oigError('OIG_LICENCE_SERVER_UNREACHABLE', 'No licensing server is configured (OIG_AMC_URL, OIG_AMC_CA_FILE)');
+  }
+
+  async activate(): Promise<never> {
+    this.refuse();
+  }
+
+  async sync(): Promise<never> {
+    this.refuse();
+  }
+
+  async deactivate(): Promise<never> {
+    this.refuse();
+  }
+
+  verify(): never {
+    throw oigError('OIG_LICENCE_SIGNATURE_INVALID', 'No licensing server CA is configured to verify the stored entitlement with (OIG_AMC_CA_FILE)');
+  }
+
+  async close(): Promise<void> {}
+}

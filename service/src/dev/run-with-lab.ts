@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startLabAmc } from '@openoig/lab/amc';
 import { DEFAULT_MCS_FIXTURE, LAB_COMPANY, startLabMcs, writeLabCredentials } from '@openoig/lab/mcs';
 import { startLabMivb } from '@openoig/lab/mivb';
 import type { LevelWithSilent } from 'pino';
@@ -16,22 +17,27 @@ import { createLogger } from '../log';
  */
 const REPO_ROOT = path.resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 export const LAB_LOCAL_PASSWORD = 'lab-local';
+const LAB_ARID = 'ARID-LAB-0001';
 
 async function run(): Promise<void> {
   const dataDir = path.resolve(process.env.OIG_DATA_DIR ?? path.join(REPO_ROOT, '.openoig'));
   const labDir = path.join(dataDir, 'lab');
   const mcs = await startLabMcs({ stateDir: labDir, fixture: DEFAULT_MCS_FIXTURE });
   const files = await writeLabCredentials(mcs, labDir, LAB_COMPANY, 'LabAdvanced');
+  const amc = await startLabAmc({ stateDir: labDir });
   const linkPort = Number(process.env.OIG_PBX_LINK_PORT ?? 7001);
   const mivb = await startLabMivb({ linkPort, controlPort: Number(process.env.OIG_LAB_MIVB_CONTROL_PORT ?? 7100) });
   const config = loadConfig(process.env, {
     dataDir,
     admin: { password: process.env.OIG_ADMIN_PASSWORD ?? 'admin' },
     mcs: { url: process.env.OIG_MCS_URL ?? mcs.url, caFile: process.env.OIG_MCS_CA_FILE ?? files.caFile },
+    licensing: { amcUrl: process.env.OIG_AMC_URL ?? amc.url, amcCaFile: process.env.OIG_AMC_CA_FILE ?? amc.files?.caFile },
   });
   const log = createLogger(config.logLevel as LevelWithSilent);
   const gateway = await startGateway(config, log);
   for (const controller of mivb.controllers()) await gateway.controllers.configure(controller.address, controller.name);
+  // The lab's own licence, so applications can work at once; a technician would activate theirs.
+  if (gateway.licensing.activation.status().arid === null) await gateway.licensing.activation.activate(LAB_ARID);
 
   for (const app of DEFAULT_MCS_FIXTURE.applications) {
     const existing = (await gateway.accounts.list()).find((a) => a.companyName === app.companyName && a.applicationName === app.applicationName);
@@ -51,6 +57,7 @@ async function run(): Promise<void> {
       `  StandardCCService   ${u}/axis2/services/StandardCCService   (WSDL: ?wsdl)`,
       `                      ${u}/mitel/oig/cc/StandardCCService`,
       `  lab MCS             ${mcs.url}/acl`,
+      `  lab AMC             ${amc.url}   (licence: ${gateway.licensing.activation.status().arid ?? 'none'}; other lab ARIDs in lab/README.md)`,
       `  lab MiVB            controllers ${mivb.controllers().map((c) => `${c.name} ${c.address}:${c.port}`).join(', ')}`,
       `                      control API ${mivb.controlUrl}  (phones 1000-1009 on ICP-1, 2000-2009 on ICP-2, hot desk users 3000-3003 PIN 1234, outside prefix 9)`,
       'Lab credentials (company "OpenOIG Lab", local password "lab-local" for both):',
@@ -70,6 +77,7 @@ async function run(): Promise<void> {
     void gateway
       .close()
       .then(() => mcs.stop())
+      .then(() => amc.stop())
       .then(() => mivb.stop())
       .then(() => process.exit(0));
   };

@@ -1,3 +1,4 @@
+import { LAB_AMC_ACCOUNT, startLabAmc, type LabAmc } from '@openoig/lab/amc';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CcSession, describeEvent, type Answer } from '../support/cc-client';
 import { ICP1, startCcEnv, type CcEnv } from '../support/cc-env';
@@ -9,7 +10,7 @@ import { lines, releaseWatches, resetLab, watch } from '../support/cc-scenario';
  * Service Key Concepts", service/README.md "Standard Call Control"): shared monitors, monitors
  * released with their session, pushed events, numbered events, queue overflow, Class of Service.
  */
-const CALL_CONTROL = { monitorPool: 2_000, eventQueueLimit: 1_000, pushAttempts: 3, pushTimeoutMs: 5_000 };
+const CALL_CONTROL = { eventQueueLimit: 1_000, pushAttempts: 3, pushTimeoutMs: 5_000 };
 
 /** Sessions a scenario opens besides the shared one, logged out after it. */
 const opened: CcSession[] = [];
@@ -175,14 +176,18 @@ describe('monitors, sessions and event delivery', () => {
   });
 });
 
-describe('a gateway whose sessions expire after 1 s and with a pool of 4 monitors', () => {
+describe('a gateway whose sessions expire after 1 s, licensed for 2 Standard users (4 monitors)', () => {
   let env: CcEnv;
+  let amc: LabAmc;
 
   beforeAll(async () => {
-    env = await startCcEnv({ config: { sessions: { timeoutMs: 1_000, max: 1_500 }, callControl: { ...CALL_CONTROL, monitorPool: 4 } } });
+    amc = await startLabAmc();
+    amc.addArid(LAB_AMC_ACCOUNT, { arid: 'ARID-TEST-0002', parts: [{ partNumber: '54005785', quantity: 1 }, { partNumber: '54005792', quantity: 2 }] });
+    env = await startCcEnv({ config: { sessions: { timeoutMs: 1_000, max: 1_500 }, callControl: CALL_CONTROL }, gateway: { amc, arid: 'ARID-TEST-0002' } });
   });
   afterAll(async () => {
     await env?.close();
+    await amc?.stop();
   });
 
   it('a session that expires without keep-alive releases its monitors and licences; a live session keeps its own', async () => {
@@ -200,7 +205,7 @@ describe('a gateway whose sessions expire after 1 s and with a pool of 4 monitor
       expect(pbxMonitors(env)).toEqual({ pbxMonitors: 3, subscriptions: 4 });
       const phone1003 = await waiting.phoneId(icp1, '1003');
       const exhausted = await waiting.call('monitorObject', { sessionId: waiting.sessionId, objectId: phone1003 });
-      expect(exhausted).toMatchObject({ result: 'false', errorDescription: 'No monitor is free: all 4 monitors of the call-control licence pool are in use' });
+      expect(exhausted).toMatchObject({ result: 'false', errorDescription: expect.stringMatching(/^No Standard call control monitor is free: all 4 monitors/) });
 
       // From now on no keep-alive for `expiring`: 1000 stays watched by `live`, 1002's PBX monitor stops.
       kept.delete(expiring);

@@ -171,7 +171,7 @@ describe('ACL and local accounts', () => {
     expect((await soapLogin(gw)).result).toBe('true');
 
     // A second gateway process on the same database while the MCS is still failing.
-    const restarted = await gateway({ databaseUrl: gw.databaseUrl, mcs: gw.mcs });
+    const restarted = await gateway({ databaseUrl: gw.databaseUrl, mcs: gw.mcs, amc: gw.amc });
     const acl = restarted.gateway.acl.status();
     expect(acl).toMatchObject({ loaded: true, source: 'stored' });
     expect(acl.lastError).toMatch(/HTTP 503/);

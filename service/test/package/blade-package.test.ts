@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { startLabAmc } from '@openoig/lab/amc';
 import { startLabMcs, writeLabCredentials, LAB_COMPANY, type LabMcs } from '@openoig/lab/mcs';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,9 +60,10 @@ describe('blade package', () => {
     for (const script of ['postinst', 'prerm', 'postrm', 'conffiles']) expect(control).toContain(script);
   });
 
-  it('the bundled gateway runs from the package files alone: migrates, serves and logs in an application', async () => {
+  it('the bundled gateway runs from the package files alone: migrates, serves, activates a licence and logs in an application', async () => {
     const mcs: LabMcs = await startLabMcs();
     const creds = await writeLabCredentials(mcs, dir, LAB_COMPANY, 'LabAdvanced');
+    const amc = await startLabAmc({ stateDir: path.join(dir, 'amc') });
     const child = spawn(process.execPath, [path.join(root, 'usr/lib/openoig-gateway/main.mjs')], {
       cwd: dir,
       env: {
@@ -73,6 +75,8 @@ describe('blade package', () => {
         OIG_ADMIN_PASSWORD: 'blade-admin',
         OIG_MCS_URL: mcs.url,
         OIG_MCS_CA_FILE: creds.caFile,
+        OIG_AMC_URL: amc.url,
+        OIG_AMC_CA_FILE: amc.files?.caFile,
         OIG_DATA_DIR: dir,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -91,6 +95,12 @@ describe('blade package', () => {
       const login = await request(`${url}/api/admin/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"password":"blade-admin"}' });
       const { csrfToken } = (await login.body.json()) as { csrfToken: string };
       const cookie = String(login.headers['set-cookie']).split(';')[0] as string;
+      const activated = await request(`${url}/api/admin/licence/activate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+        body: JSON.stringify({ arid: 'ARID-LAB-0001' }),
+      });
+      expect(((await activated.body.json()) as { licence: { state: string } }).licence.state).toBe('active');
       const created = await request(`${url}/api/admin/accounts`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
@@ -106,6 +116,7 @@ describe('blade package', () => {
     } finally {
       child.kill('SIGKILL');
       await mcs.stop();
+      await amc.stop();
     }
   });
 });

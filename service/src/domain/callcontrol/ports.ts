@@ -1,3 +1,4 @@
+import type { SessionType } from '../sessions/session';
 import type { StandardEvent } from './events';
 
 export type NetworkElementType = 'MI_VB' | 'MI_CC';
@@ -21,15 +22,15 @@ export interface NetworkElementStore {
 }
 
 /**
- * Monitors draw on a licence pool (each call-control user licence = 2 monitors). Until the
- * licensing issue provides the real pools, the size comes from configuration.
+ * Call monitors draw on the licence pools (domain/licensing): each call-control user licence
+ * = 2 monitors; a Standard session takes from the standard pool, an Advanced one from the
+ * advanced pool. The level travels with the release because a session may become Advanced
+ * after it took monitors as Standard.
  */
 export interface MonitorPool {
-  /** Takes one monitor for the session; false when the pool is empty. */
-  tryAcquire(sessionId: string): boolean;
-  release(sessionId: string): void;
-  readonly size: number;
-  readonly used: number;
+  /** Takes one call monitor for the session from its level's pool, or throws the coded reason. */
+  acquire(sessionId: string, level: SessionType): void;
+  release(sessionId: string, level: SessionType): void;
 }
 
 /** Sends one event to an application's event handler (EventHandlerCCService.handleEvent). */

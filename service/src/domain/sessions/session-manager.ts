@@ -39,6 +39,8 @@ export interface SessionManagerDeps {
   readonly maxSessions: number;
   readonly log: Logger;
   readonly now?: () => Date;
+  /** The licence's say on a new session (throws the reason it is refused). */
+  readonly admit?: () => void;
   /** How often batched keep-alive times are written to the database. */
   readonly flushIntervalMs?: number;
 }
@@ -104,6 +106,8 @@ export class SessionManager {
       if (!(await passwords.verify(localPassword, account.localPasswordHash))) {
         throw oigError('OIG_SESSION_WRONG_LOCAL_PASSWORD', 'Local Password Invalid');
       }
+      // After the credentials, so a wrong password is reported as such on an unlicensed gateway too.
+      this.deps.admit?.();
 
       let challenge: Session['challenge'] = null;
       if (request.certificate !== undefined && request.certificate.trim() !== '') {

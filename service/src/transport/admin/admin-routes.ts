@@ -4,6 +4,8 @@ import type { AccountService } from '../../domain/accounts/account-service';
 import { LOCAL_PASSWORD_RULES } from '../../domain/accounts/account-service';
 import type { AclRegistry } from '../../domain/acl/acl-registry';
 import type { CallControl } from '../../domain/callcontrol/call-control';
+import type { Licensing } from '../../domain/licensing/licensing';
+import { GATEWAY_VERSION } from '../../version';
 import type { SessionManager } from '../../domain/sessions/session-manager';
 import { useJsonErrors } from '../json-errors';
 import type { AdminAuth } from './admin-auth';
@@ -21,10 +23,11 @@ export interface AdminDeps {
   readonly acl: AclRegistry;
   readonly sessions: SessionManager;
   readonly callControl: CallControl;
+  readonly licensing: Licensing;
 }
 
 export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): Promise<void> {
-  const { auth, accounts, acl, sessions, callControl } = deps;
+  const { auth, accounts, acl, sessions, callControl, licensing } = deps;
   await app.register(
     async (scope) => {
       useJsonErrors(scope);
@@ -58,6 +61,32 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): P
             };
           });
         });
+
+        // Licensing (installation guide "License Activation"; Overview tab's Licensing panel).
+        secured.get('/licence', async () => licensing.status());
+        secured.post(
+          '/licence/activate',
+          { schema: { body: Type.Object({ arid: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }) } },
+          async (request) => {
+            await licensing.activation.activate((request.body as { arid: string }).arid);
+            return licensing.status();
+          },
+        );
+        secured.post('/licence/sync', async () => {
+          await licensing.activation.sync();
+          return licensing.status();
+        });
+        secured.post('/licence/deactivate', async () => {
+          await licensing.activation.deactivate();
+          return licensing.status();
+        });
+        secured.get('/overview', async () => ({
+          applications: (await accounts.list()).length,
+          sessions: sessions.count(),
+          networkElements: callControl.networkElements().filter((e) => e.connectionState === 'CONNECTED').length,
+          version: GATEWAY_VERSION,
+          licensing: licensing.status().overview,
+        }));
 
         secured.get('/acl', async () => acl.status());
         secured.post('/acl/refresh', async () => acl.refresh());

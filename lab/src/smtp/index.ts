@@ -1,0 +1,1 @@
+export { startLabSmtp, type LabSmtp, type LabSmtpAttachment, type LabSmtpMessage, type LabSmtpOptions } from './server';
