@@ -3,6 +3,7 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startLabAmc, type LabAmc } from '@openoig/lab/amc';
 import { startLabMcs, LAB_COMPANY, type LabMcs } from '@openoig/lab/mcs';
 import * as soap from 'soap';
 import { Agent, request } from 'undici';
@@ -25,6 +26,7 @@ let ova: string;
 let contents: OvaContents;
 let vm: Vm;
 let mcs: LabMcs;
+let amc: LabAmc;
 let gatewayCa: string;
 const say = (line: string) => process.stdout.write(`image-test: ${line}\n`);
 
@@ -55,6 +57,7 @@ beforeAll(async () => {
   contents = await unpackOva(ova, path.join(work, 'ova'));
   // The lab certificate server on the build host; the guest reaches it as 10.0.2.2 (QEMU user network).
   mcs = await startLabMcs({ tlsAddresses: ['10.0.2.2'] });
+  amc = await startLabAmc({ tlsAddresses: ['10.0.2.2'] });
   const { disk, key } = await diskWithTestKey(contents.vmdk, work);
   const started = Date.now();
   vm = await bootVm({ qemu: QEMU, disk, format: 'raw', key, serialLog: path.join(work, 'serial.log') });
@@ -68,6 +71,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await vm?.stop();
   await mcs?.stop();
+  await amc?.stop();
   if (work) await rm(work, { recursive: true, force: true });
 });
 
@@ -114,13 +118,17 @@ describe('the booted appliance', () => {
     expect(String(plain.headers.location)).toMatch(/^https:\/\//);
   });
 
-  it('a client from the reference WSDL logs in as an application the test registers, keeps alive and logs out', async () => {
-    // Point the appliance at the lab certificate server and create the application's local password.
+  it('after its licence is activated, a client from the reference WSDL logs in as an application the test registers, keeps alive and logs out', async () => {
+    // Point the appliance at the lab certificate and licensing servers, activate the lab's
+    // virtual ARID and create the application's local password.
     await writeFile(path.join(work, 'mcs-ca.pem'), mcs.ca.certPem);
     const port = new URL(mcs.url).port;
+    const amcPort = new URL(amc.url).port;
     await vm.ssh(
       `cat > /etc/openoig/mcs-ca.pem <<'PEM'\n${mcs.ca.certPem}PEM\n` +
-        `sed -i '/^OIG_MCS_/d' /etc/openoig/gateway.env && printf 'OIG_MCS_URL=https://10.0.2.2:${port}\\nOIG_MCS_CA_FILE=/etc/openoig/mcs-ca.pem\\n' >> /etc/openoig/gateway.env && ` +
+        `cat > /etc/openoig/amc-ca.pem <<'PEM'\n${amc.ca.certPem}PEM\n` +
+        `sed -i '/^OIG_MCS_/d; /^OIG_AMC_/d' /etc/openoig/gateway.env && ` +
+        `printf 'OIG_MCS_URL=https://10.0.2.2:${port}\\nOIG_MCS_CA_FILE=/etc/openoig/mcs-ca.pem\\nOIG_AMC_URL=https://10.0.2.2:${amcPort}\\nOIG_AMC_CA_FILE=/etc/openoig/amc-ca.pem\\n' >> /etc/openoig/gateway.env && ` +
         'systemctl restart openoig-gateway',
       { timeoutMs: 300_000 },
     );
@@ -131,6 +139,15 @@ describe('the booted appliance', () => {
     const login = await request(`${base}/api/admin/login`, { dispatcher, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: adminPassword }) });
     const { csrfToken } = (await login.body.json()) as { csrfToken: string };
     const cookie = String(login.headers['set-cookie']).split(';')[0] as string;
+    const activated = await request(`${base}/api/admin/licence/activate`, {
+      dispatcher,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+      body: JSON.stringify({ arid: 'ARID-LAB-0001' }),
+    });
+    const licence = (await activated.body.json()) as { licence?: { state?: string; binding?: { guid?: string } } };
+    expect(licence.licence?.state).toBe('active');
+    say(`licence ARID-LAB-0001 activated, appliance GUID ${licence.licence?.binding?.guid}`);
     const created = await request(`${base}/api/admin/accounts`, {
       dispatcher,
       method: 'POST',
