@@ -12,6 +12,13 @@ import { CallControl } from './domain/callcontrol/call-control';
 import { Controllers } from './domain/callcontrol/controllers';
 import { EventChannels } from './domain/callcontrol/event-channels';
 import { Licensing } from './domain/licensing/licensing';
+import { ReportService } from './domain/usage/report-service';
+import { licenceSummary } from './domain/usage/usage-report';
+import { UsageRecorder } from './domain/usage/usage-recorder';
+import { scheduleUsageReport } from './jobs/usage-report-job';
+import { SmtpMailer } from './mail/smtp-mailer';
+import { PgUsageReportStore } from './storage/usage-report-store';
+import { PgUsageStore } from './storage/usage-store';
 import { PasswordVerifier } from './domain/passwords';
 import { SessionManager } from './domain/sessions/session-manager';
 import { oigError } from './errors';
@@ -49,6 +56,8 @@ export interface Gateway {
   readonly acl: AclRegistry;
   readonly accounts: AccountService;
   readonly licensing: Licensing;
+  readonly usage: UsageRecorder;
+  readonly reports: ReportService;
   readonly callControl: CallControl;
   readonly controllers: Controllers;
   readonly events: EventChannels;
@@ -164,6 +173,42 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
       log: log.child({ area: 'sessions' }),
     });
     cleanups.push(() => sessions.close());
+    // Usage per application and day (installation guide "Send Mitel OIG Usage Report").
+    const usage = new UsageRecorder({ store: new PgUsageStore(pool), log: log.child({ area: 'usage' }), flushIntervalMs: config.usage.flushIntervalMs });
+    cleanups.push(() => usage.close());
+    const reports = new ReportService({
+      store: new PgUsageReportStore(pool),
+      usage,
+      mailer: new SmtpMailer({ timeoutMs: config.usage.smtpTimeoutMs }),
+      gateway: { name: config.usage.gatewayName ?? hostname(), version: GATEWAY_VERSION, host: hostname() },
+      licence: () => licenceSummary(licensing.status().overview),
+      log: log.child({ area: 'usage-report' }),
+      attempts: config.usage.reportAttempts,
+      retryDelayMs: config.usage.reportRetryMs,
+    });
+    await reports.start();
+    cleanups.push(() => reports.close());
+    const appOf = (s: { companyName: string; applicationName: string }) => ({ companyName: s.companyName, applicationName: s.applicationName });
+    sessions.onSessionStarted((session) => usage.sessionOpened(appOf(session)));
+    sessions.onSessionEnded((session) => usage.sessionEnded(appOf(session)));
+    // Call monitors held per application, for the usage peaks. The application is noted when a
+    // session takes a monitor, because releases also come after the session has ended.
+    const monitorsByApp = new Map<string, number>();
+    const heldBySession = new Map<string, { key: string; app: { companyName: string; applicationName: string }; count: number }>();
+    const countMonitors = (sessionId: string, delta: number): void => {
+      let held = heldBySession.get(sessionId);
+      if (!held) {
+        const session = sessions.get(sessionId);
+        held = { key: `${session.companyName}\u0000${session.applicationName}`, app: appOf(session), count: 0 };
+        heldBySession.set(sessionId, held);
+      }
+      held.count += delta;
+      if (held.count <= 0) heldBySession.delete(sessionId);
+      const count = Math.max(0, (monitorsByApp.get(held.key) ?? 0) + delta);
+      monitorsByApp.set(held.key, count);
+      usage.concurrency(held.app, { monitors: count });
+    };
+
     const accounts = new AccountService({
       store: accountStore,
       acl,
@@ -191,7 +236,16 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
       links,
       controllers,
       channels: events,
-      pool: { acquire: (id, level) => licensing.acquireMonitor(id, level), release: (id, level) => licensing.releaseMonitor(id, level) },
+      pool: {
+        acquire: (id, level) => {
+          licensing.acquireMonitor(id, level);
+          countMonitors(id, 1);
+        },
+        release: (id, level) => {
+          licensing.releaseMonitor(id, level);
+          countMonitors(id, -1);
+        },
+      },
       log: log.child({ area: 'callcontrol' }),
     });
     cleanups.push(() => callControl.close());
@@ -224,7 +278,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
       await server.register(cookie);
       for (const binding of soapServices) await registerSoapService(server, binding, config.soap);
       await registerRestSessions(server, sessions, config.sessions.timeoutMs);
-      await registerAdminApi(server, { auth: adminAuth, accounts, acl, sessions, callControl, licensing });
+      await registerAdminApi(server, { auth: adminAuth, accounts, acl, sessions, callControl, licensing, reports, usage });
       server.get('/health', async () => ({
         status: 'ok',
         version: GATEWAY_VERSION,
@@ -241,13 +295,15 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     cleanups.push(() => job.stop());
     const licenceJob = scheduleLicenceSync(licensing.activation, lc.syncCron, log.child({ area: 'jobs' }));
     cleanups.push(() => licenceJob.stop());
+    const reportJob = scheduleUsageReport(reports, { expression: config.usage.reportCron, log: log.child({ area: 'jobs' }) });
+    cleanups.push(() => reportJob.stop());
 
     // Runs first on close (cleanups run in reverse): waiting getEvent requests still answer.
     cleanups.push(() => callControl.announceShutdown());
     const url = await listen(http, 'http', config.http.host, config.http.port);
     const httpsUrl = https ? await listen(https, 'https', config.http.host, config.tls.port) : undefined;
     log.info({ url, httpsUrl, version: GATEWAY_VERSION }, 'gateway ready');
-    return { url, httpsUrl, http, pool, sessions, acl, accounts, licensing, callControl, controllers, events, close: closeAll };
+    return { url, httpsUrl, http, pool, sessions, acl, accounts, licensing, usage, reports, callControl, controllers, events, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

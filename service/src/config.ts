@@ -70,6 +70,17 @@ export const ConfigSchema = Type.Object({
     graceDays: Type.Integer({ minimum: 0, maximum: 365, default: 30 }),
     syncCron: Type.String({ minLength: 9, default: '17 3 * * *' }),
   }),
+  /** Usage records and the monthly usage report (SMTP settings and recipient are in the database, set through the admin API). */
+  usage: Type.Object({
+    flushIntervalMs: Type.Integer({ minimum: 100, maximum: 600_000, default: 5_000 }),
+    /** When the previous month's report goes out (UTC): the 1st at midnight. */
+    reportCron: Type.String({ minLength: 9, default: '0 0 1 * *' }),
+    reportAttempts: Type.Integer({ minimum: 1, maximum: 20, default: 3 }),
+    reportRetryMs: Type.Integer({ minimum: 10, maximum: 3_600_000, default: 60_000 }),
+    smtpTimeoutMs: Type.Integer({ minimum: 100, maximum: 300_000, default: 30_000 }),
+    /** The gateway's name in the report (default: the host name). */
+    gatewayName: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+  }),
   /** Links to the MiVoice Business controllers (docs/pbx-link-protocol.md). */
   pbx: Type.Object({
     /** TCP port of the link on every controller. */
@@ -132,6 +143,12 @@ export const ENVIRONMENT: Record<string, string> = {
   OIG_HARDWARE_ID: 'licensing.hardwareId',
   OIG_LICENCE_GRACE_DAYS: 'licensing.graceDays',
   OIG_LICENCE_SYNC_CRON: 'licensing.syncCron',
+  OIG_USAGE_FLUSH_MS: 'usage.flushIntervalMs',
+  OIG_USAGE_REPORT_CRON: 'usage.reportCron',
+  OIG_USAGE_REPORT_ATTEMPTS: 'usage.reportAttempts',
+  OIG_USAGE_REPORT_RETRY_MS: 'usage.reportRetryMs',
+  OIG_SMTP_TIMEOUT_MS: 'usage.smtpTimeoutMs',
+  OIG_GATEWAY_NAME: 'usage.gatewayName',
   OIG_PBX_LINK_PORT: 'pbx.linkPort',
   OIG_PBX_CA_FILE: 'pbx.caFile',
   OIG_PBX_REQUEST_TIMEOUT_MS: 'pbx.requestTimeoutMs',
@@ -145,7 +162,7 @@ export const ENVIRONMENT: Record<string, string> = {
   LOG_LEVEL: 'logLevel',
 };
 
-const DEFAULTS = { http: { port: 8080 }, tls: {}, database: {}, systemd: {}, sessions: {}, soap: {}, mcs: {}, licensing: {}, pbx: {}, callControl: {}, admin: {}, dataDir: '.openoig' };
+const DEFAULTS = { http: { port: 8080 }, tls: {}, database: {}, systemd: {}, sessions: {}, soap: {}, mcs: {}, licensing: {}, usage: {}, pbx: {}, callControl: {}, admin: {}, dataDir: '.openoig' };
 
 function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
   const keys = dotted.split('.');

@@ -65,6 +65,7 @@ export class SessionManager {
   /** Logins between their capacity check and their insertion, so concurrent logins cannot overshoot the cap. */
   private pendingLogins = 0;
   private readonly listeners: SessionEndedListener[] = [];
+  private readonly startListeners: Array<(session: Session) => void> = [];
   private keepAliveBatch = new Map<string, Date>();
   private readonly flushTimer: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
@@ -76,6 +77,11 @@ export class SessionManager {
 
   private now(): Date {
     return this.deps.now?.() ?? new Date();
+  }
+
+  /** Told of every session opened (usage records). */
+  onSessionStarted(listener: (session: Session) => void): void {
+    this.startListeners.push(listener);
   }
 
   onSessionEnded(listener: SessionEndedListener): void {
@@ -138,6 +144,13 @@ export class SessionManager {
       this.sessions.set(session.id, session);
       this.timers.set(session.id, setTimeout(() => this.end(session.id, 'expired'), this.deps.timeoutMs).unref());
       this.deps.log.info({ sessionId: session.id, companyName, applicationName, protocol: session.protocol }, 'session opened');
+      for (const listener of this.startListeners) {
+        try {
+          listener(session);
+        } catch (err) {
+          this.deps.log.error({ err, sessionId: session.id }, 'a session-started listener failed');
+        }
+      }
       return challenge ? { session, authenticationData: challenge.data } : { session };
     } finally {
       this.pendingLogins -= 1;

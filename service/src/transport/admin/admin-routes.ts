@@ -5,6 +5,8 @@ import { LOCAL_PASSWORD_RULES } from '../../domain/accounts/account-service';
 import type { AclRegistry } from '../../domain/acl/acl-registry';
 import type { CallControl } from '../../domain/callcontrol/call-control';
 import type { Licensing } from '../../domain/licensing/licensing';
+import type { ReportService, SmtpSettingsInput } from '../../domain/usage/report-service';
+import type { UsageRecorder } from '../../domain/usage/usage-recorder';
 import { GATEWAY_VERSION } from '../../version';
 import type { SessionManager } from '../../domain/sessions/session-manager';
 import { useJsonErrors } from '../json-errors';
@@ -24,10 +26,12 @@ export interface AdminDeps {
   readonly sessions: SessionManager;
   readonly callControl: CallControl;
   readonly licensing: Licensing;
+  readonly reports: ReportService;
+  readonly usage: UsageRecorder;
 }
 
 export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): Promise<void> {
-  const { auth, accounts, acl, sessions, callControl, licensing } = deps;
+  const { auth, accounts, acl, sessions, callControl, licensing, reports, usage } = deps;
   await app.register(
     async (scope) => {
       useJsonErrors(scope);
@@ -87,6 +91,50 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): P
           version: GATEWAY_VERSION,
           licensing: licensing.status().overview,
         }));
+
+        // Usage report (installation guide "Options Tab", "Send Mitel OIG Usage Report") and SMTP
+        // settings (MSL "E-mail Settings"). The SMTP password is write-only: answers say passwordSet.
+        secured.get('/usage-report', async () => ({ ...(await reports.settings()), deliveries: await reports.deliveries() }));
+        secured.put(
+          '/usage-report/recipient',
+          { schema: { body: Type.Object({ recipient: Type.Union([Type.String({ maxLength: 254 }), Type.Null()]) }, { additionalProperties: false }) } },
+          async (request) => reports.setRecipient((request.body as { recipient: string | null }).recipient),
+        );
+        secured.put(
+          '/usage-report/smtp',
+          {
+            schema: {
+              body: Type.Object(
+                {
+                  host: Type.String({ minLength: 1, maxLength: 253 }),
+                  port: Type.Integer({ minimum: 1, maximum: 65535 }),
+                  security: Type.Union([Type.Literal('tls'), Type.Literal('starttls'), Type.Literal('none')]),
+                  sender: Type.String({ minLength: 3, maxLength: 254 }),
+                  username: Type.Optional(Type.Union([Type.String({ maxLength: 256 }), Type.Null()])),
+                  password: Type.Optional(Type.Union([Type.String({ maxLength: 256 }), Type.Null()])),
+                  caPem: Type.Optional(Type.Union([Type.String({ maxLength: 65_536 }), Type.Null()])),
+                },
+                { additionalProperties: false },
+              ),
+            },
+          },
+          async (request) => reports.setSmtp(request.body as SmtpSettingsInput),
+        );
+        secured.delete('/usage-report/smtp', async () => reports.setSmtp(null));
+        secured.post(
+          '/usage-report/send',
+          { schema: { body: Type.Optional(Type.Object({ month: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}$' })) }, { additionalProperties: false })) } },
+          async (request, reply) => {
+            const { delivery } = await reports.sendNow((request.body as { month?: string } | undefined) ?? {});
+            return reply.code(202).send({ delivery });
+          },
+        );
+        secured.get(
+          '/usage-report/deliveries',
+          { schema: { querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) }, { additionalProperties: false }) } },
+          async (request) => reports.deliveries((request.query as { limit?: number }).limit ?? 20),
+        );
+        secured.get('/usage/current', async () => usage.current());
 
         secured.get('/acl', async () => acl.status());
         secured.post('/acl/refresh', async () => acl.refresh());
