@@ -10,6 +10,7 @@ import { createLogger } from '../../src/log';
 import { createPool, migrate } from '../../src/storage/database';
 import { PgActivationStore } from '../../src/storage/licence-store';
 import { createTestDatabase } from '../support/database';
+import { rejection } from '../support/rejection';
 
 /**
  * Licence activation against the lab licensing server (installation guide "License
@@ -48,15 +49,6 @@ function activation(platform: Platform, hardwareId = 'lab-server-0001'): Licence
   return new LicenceActivation({ server: client, store: new PgActivationStore(pool), platform, hardwareId, graceMs: 30 * DAY, log, now: () => new Date(now) });
 }
 
-async function refusal(p: Promise<unknown>): Promise<OigError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof OigError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('licence activation', () => {
   it.each([
@@ -83,10 +75,10 @@ describe('licence activation', () => {
   });
 
   it('refuses a virtual ARID on a physical server and a physical ARID on a virtual appliance, with the reason', async () => {
-    const onPhysical = await refusal(activation('physical').activate('ARID-LAB-0001'));
+    const onPhysical = await rejection(activation('physical').activate('ARID-LAB-0001'), OigError);
     expect(onPhysical.code).toBe('OIG_LICENCE_PLATFORM_MISMATCH');
     expect(onPhysical.message).toMatch(/virtual/);
-    const onVirtual = await refusal(activation('virtual').activate('ARID-LAB-0002'));
+    const onVirtual = await rejection(activation('virtual').activate('ARID-LAB-0002'), OigError);
     expect(onVirtual.code).toBe('OIG_LICENCE_PLATFORM_MISMATCH');
     expect(activation('virtual').status().state).toBe('unlicensed');
   });
@@ -96,7 +88,7 @@ describe('licence activation', () => {
     const trial = await licence.activate('ARID-LAB-0010');
     expect(trial.expiresAt).not.toBeNull();
     const guid = (trial.binding as { guid: string }).guid;
-    expect((await refusal(licence.activate('ARID-LAB-0013'))).message).toMatch(/deactivate it before activating ARID-LAB-0013/);
+    expect((await rejection(licence.activate('ARID-LAB-0013'), OigError)).message).toMatch(/deactivate it before activating ARID-LAB-0013/);
 
     expect((await licence.deactivate()).state).toBe('unlicensed');
     const purchased = await licence.activate('ARID-LAB-0013');
@@ -132,7 +124,7 @@ describe('licence activation', () => {
     const trusting = new AmcClient({ url: amc.url, caPem: forger.certPem, timeoutMs: 5_000 });
     try {
       const licence = new LicenceActivation({ server: trusting, store: new PgActivationStore(pool), platform: 'virtual', hardwareId: 'x', graceMs: DAY, log });
-      const err = await refusal(licence.activate('ARID-LAB-0001'));
+      const err = await rejection(licence.activate('ARID-LAB-0001'), OigError);
       // TLS already fails: the server's certificate is not from the configured CA.
       expect(err.code).toBe('OIG_LICENCE_SERVER_UNREACHABLE');
     } finally {
@@ -149,7 +141,7 @@ describe('licence activation', () => {
     await amc.setUnreachable(true);
     try {
       now += DAY;
-      expect((await refusal(licence.sync())).code).toBe('OIG_LICENCE_SERVER_UNREACHABLE');
+      expect((await rejection(licence.sync(), OigError)).code).toBe('OIG_LICENCE_SERVER_UNREACHABLE');
       expect(licence.status()).toMatchObject({ state: 'grace', restriction: null, lastSyncError: expect.stringMatching(/Could not reach/) });
       expect(licence.inForce()).toBeDefined();
 
@@ -164,7 +156,7 @@ describe('licence activation', () => {
   });
 
   it('refuses a malformed ARID before asking the licensing server', async () => {
-    const err = await refusal(activation('virtual').activate('ARID 1; DROP TABLE'));
+    const err = await rejection(activation('virtual').activate('ARID 1; DROP TABLE'), OigError);
     expect(err.code).toBe('OIG_LICENCE_REQUEST_INVALID');
   });
 });

@@ -10,6 +10,7 @@ import { createLogger } from '../../src/log';
 import { createPbxLinks, type PbxLinkManager } from '../../src/pbx/pbx-links';
 import { GATEWAY_VERSION } from '../../src/version';
 import { frame, LinkPeer, type LinkPeerOptions } from '../support/link-peer';
+import { rejection } from '../support/rejection';
 
 /** The gateway's controller links (src/pbx/) against a scripted controller (test/support/link-peer.ts). */
 const ADDRESS = '127.0.0.1';
@@ -66,15 +67,6 @@ const stateNames = (h: Harness) => h.states.map((s) => s.state);
 const countOf = (h: Harness, state: LinkState) => h.states.filter((s) => s.state === state).length;
 const logged = (h: Harness, text: string) => h.logs.filter((l) => JSON.stringify(l).includes(text));
 
-async function rejection(promise: Promise<unknown>): Promise<PbxError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof PbxError) return err;
-    throw err;
-  }
-  throw new Error('expected a PbxError');
-}
 
 const dnd = { class: 'feature', type: 'DO_NOT_DISTURB', dn: '1001', attributes: { FEATURE_EVENT_STATE: 'true', DEVICE_NUMBER: '1001' } };
 
@@ -151,9 +143,9 @@ describe('requests', () => {
       request: ({ op }) => ({ error: op === 'call.make' ? { code: 'DESTINATION_BUSY', message: '1001 is busy' } : { code: 'FLUX_CAPACITOR', message: 'odd' } }),
     });
     await h.links.connect(ADDRESS, 3_000);
-    const busy = await rejection(h.links.request(ADDRESS, 'call.make', { dn: '1000', number: '1001' }));
+    const busy = await rejection(h.links.request(ADDRESS, 'call.make', { dn: '1000', number: '1001' }), PbxError);
     expect([busy.code, busy.message]).toEqual(['DESTINATION_BUSY', '1001 is busy']);
-    const odd = await rejection(h.links.request(ADDRESS, 'system.info', {}));
+    const odd = await rejection(h.links.request(ADDRESS, 'system.info', {}), PbxError);
     expect([odd.code, odd.message]).toEqual(['INTERNAL', 'FLUX_CAPACITOR: odd']);
   });
 
@@ -174,7 +166,7 @@ describe('requests', () => {
   it('an unanswered request times out; its late answer is ignored and the link stays up', async () => {
     const h = await start({ request: ({ op }) => (op === 'slow' ? undefined : { result: { fine: true } }) }, { requestTimeoutMs: 200 });
     await h.links.connect(ADDRESS, 3_000);
-    const timedOut = await rejection(h.links.request(ADDRESS, 'slow', { dn: '1000' }));
+    const timedOut = await rejection(h.links.request(ADDRESS, 'slow', { dn: '1000' }), PbxError);
     expect(timedOut.code).toBe('TIMEOUT');
     expect(timedOut.message).toContain('slow');
     const conn = h.peer.last!;
@@ -187,17 +179,17 @@ describe('requests', () => {
 
   it('requests while not connected reject at once with LINK_DOWN; pending ones when the link drops', async () => {
     const h = await start({ request: () => undefined }, { requestTimeoutMs: 5_000 });
-    expect((await rejection(h.links.request(ADDRESS, 'system.info', {}))).code).toBe('LINK_DOWN');
+    expect((await rejection(h.links.request(ADDRESS, 'system.info', {}), PbxError)).code).toBe('LINK_DOWN');
     await h.links.connect(ADDRESS, 3_000);
     const pending = h.links.request(ADDRESS, 'call.make', { dn: '1000', number: '1001' });
     await h.peer.last!.waitFor((m) => m.type === 'request');
     await h.peer.stopListening();
     h.peer.last!.destroy();
-    const dropped = await rejection(pending);
+    const dropped = await rejection(pending, PbxError);
     expect(dropped.code).toBe('LINK_DOWN');
     expect(dropped.message).toContain('call.make');
     const started = performance.now();
-    expect((await rejection(h.links.request(ADDRESS, 'system.info', {}))).code).toBe('LINK_DOWN');
+    expect((await rejection(h.links.request(ADDRESS, 'system.info', {}), PbxError)).code).toBe('LINK_DOWN');
     expect(performance.now() - started).toBeLessThan(1_000);
   });
 });
@@ -366,7 +358,7 @@ describe('addresses', () => {
     }
     expect(h.links.addresses()).toEqual([]);
     expect(h.links.state('localhost')).toBe('NOT_CONNECTED');
-    expect((await rejection(h.links.request('localhost', 'system.info', {}))).code).toBe('LINK_DOWN');
+    expect((await rejection(h.links.request('localhost', 'system.info', {}), PbxError)).code).toBe('LINK_DOWN');
   });
 
   it('IPv6 controllers work; spellings of one address share a link, reported as first spelled', async () => {

@@ -1,20 +1,11 @@
 import { oigError } from '../../errors';
 import type { Logger } from '../../log';
 import type { SessionType } from '../sessions/session';
-import { LicenceActivation, type ActivationStore, type LicenceStatus } from './activation';
+import { LicenceActivation, type LicenceActivationDeps, type LicenceStatus } from './activation';
 import { computeEntitlement } from './entitlement';
-import type { LicenceServer, Platform } from './licence-server';
 import { LicencePools, type LicensingOverview } from './licence-pools';
 
-export interface LicensingDeps {
-  readonly server: LicenceServer;
-  readonly store: ActivationStore;
-  readonly platform: Platform;
-  readonly hardwareId: string;
-  readonly graceMs: number;
-  readonly log: Logger;
-  readonly now?: () => Date;
-}
+export type LicensingDeps = Omit<LicenceActivationDeps, 'onEntitlement'>;
 
 /**
  * The gateway's licence as the rest of it sees it: the activated ARID's entitlement turned into

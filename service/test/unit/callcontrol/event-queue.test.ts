@@ -2,20 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { OigError } from '../../../src/errors';
 import { EventQueue, EVENT_TIMEOUT_TEXT } from '../../../src/domain/callcontrol/event-queue';
 import { systemEvent, type StandardEvent } from '../../../src/domain/callcontrol/events';
+import { rejection } from '../../support/rejection';
 
 /** Developer guide: getEvent / getNumberedEvent / cancelGetEvent; issue #4: bounded queues, overflow reported. */
 const ev = (n: number): StandardEvent => systemEvent(String(n), 'CONNECTED', n);
 const icpOf = (e: StandardEvent): string => (e.eventType === 'SYSTEM_EVENT' ? e.systemEvent.icpId : `?${e.eventType}`);
 
-async function rejection(p: Promise<unknown>): Promise<OigError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof OigError) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('session event queue', () => {
   it('getEvent returns events in order, numbered from 1, and removes them', async () => {
@@ -31,7 +23,7 @@ describe('session event queue', () => {
 
   it('an empty queue answers the contract timeout text after the wait', async () => {
     const q = new EventQueue(10);
-    const err = await rejection(q.take(20));
+    const err = await rejection(q.take(20), OigError);
     expect(err.code).toBe('OIG_CC_EVENT_TIMEOUT');
     expect(err.message).toBe(EVENT_TIMEOUT_TEXT);
     expect(EVENT_TIMEOUT_TEXT).toBe('Timeout no event message available.');
@@ -48,9 +40,9 @@ describe('session event queue', () => {
     const q = new EventQueue(10);
     const first = q.take(5_000);
     const second = q.take(5_000);
-    expect((await rejection(first)).code).toBe('OIG_CC_EVENT_CANCELLED');
+    expect((await rejection(first, OigError)).code).toBe('OIG_CC_EVENT_CANCELLED');
     expect(q.cancel()).toBe(true);
-    expect((await rejection(second)).code).toBe('OIG_CC_EVENT_CANCELLED');
+    expect((await rejection(second, OigError)).code).toBe('OIG_CC_EVENT_CANCELLED');
     expect(q.cancel()).toBe(false);
   });
 
@@ -62,7 +54,7 @@ describe('session event queue', () => {
     expect((await q.takeAfter(0, 0)).number).toBe(1); // the answer got lost: same event again
     expect((await q.takeAfter(1, 0)).number).toBe(2);
     expect(q.stats.queued).toBe(1);
-    expect((await rejection(q.takeAfter(2, 0))).code).toBe('OIG_CC_EVENT_TIMEOUT');
+    expect((await rejection(q.takeAfter(2, 0), OigError)).code).toBe('OIG_CC_EVENT_TIMEOUT');
     expect(q.stats.queued).toBe(0);
   });
 
@@ -90,7 +82,7 @@ describe('session event queue', () => {
     const q = new EventQueue(10);
     const waiting = q.take(5_000);
     q.close('Session 1 has ended');
-    expect((await rejection(waiting)).code).toBe('OIG_SESSION_NOT_FOUND');
+    expect((await rejection(waiting, OigError)).code).toBe('OIG_SESSION_NOT_FOUND');
     q.push(ev(1));
     expect(q.stats.queued).toBe(0);
   });
