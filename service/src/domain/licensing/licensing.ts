@@ -1,5 +1,4 @@
 import { oigError } from '../../errors';
-import type { Logger } from '../../log';
 import type { SessionType } from '../sessions/session';
 import { LicenceActivation, type LicenceActivationDeps, type LicenceStatus } from './activation';
 import { computeEntitlement } from './entitlement';
