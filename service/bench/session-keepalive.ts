@@ -1,5 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { rmSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +8,7 @@ import { saturate, type SaturationStats } from './support/saturation';
 import { readNumericOptions, usage, type NumericOption } from './support/options';
 import { freeLoopbackPort } from '../src/storage/embedded-postgres';
 import { cpuSecondsBetween, cpuTicks, processName, rssKiB, ServerProcess } from './support/processes';
+import { RunCleanup } from './support/run-cleanup';
 import { attrOf, LAB_LOGIN, loginExRequest, resetSessionTimerRequest, SESSION_PATH, soapHeaders, textOf } from './support/soap-bytes';
 
 /**
@@ -42,39 +42,9 @@ interface Result {
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
-// ---------------------------------------------------------------------------------------------
 // Cleanup: children always stopped, temporary directory always removed, whatever ends the run.
-
-const children: ServerProcess[] = [];
-const pools: Pool[] = [];
-let tempDir: string | undefined;
-let shuttingDown = false;
-
-async function cleanup(): Promise<void> {
-  await Promise.allSettled(pools.map((p) => p.destroy()));
-  // The gateway's SIGTERM path stops its embedded PostgreSQL cleanly; give it time for that.
-  await Promise.allSettled(children.map((c) => c.stop(c.name === 'OpenOIG' ? 30_000 : 5000)));
-  if (tempDir) await rm(tempDir, { recursive: true, force: true }).catch(() => undefined);
-  tempDir = undefined;
-}
-
-function shutdown(code: number, reason?: string): void {
-  if (shuttingDown) return;
-  shuttingDown = true;
-  if (reason) process.stderr.write(`\n${reason}\n`);
-  void cleanup().finally(() => process.exit(code));
-}
-
-process.on('exit', () => {
-  for (const child of children) child.killNow();
-  if (tempDir) rmSync(tempDir, { recursive: true, force: true });
-});
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.on(signal, () => {
-    if (shuttingDown) process.exit(130); // second signal: the 'exit' handler kills what is left
-    shutdown(130, `${signal}: stopping the servers and cleaning up...`);
-  });
-}
+const cleanup = new RunCleanup(say);
+const shutdown = (code: number, reason?: string): void => cleanup.end(code, reason);
 
 // ---------------------------------------------------------------------------------------------
 
@@ -87,7 +57,7 @@ function pool(origin: string, connections: number): Pool {
     headersTimeout: 15_000,
     bodyTimeout: 15_000,
   });
-  pools.push(p);
+  cleanup.add('HTTP pool', () => p.destroy());
   return p;
 }
 
@@ -113,7 +83,8 @@ async function startGateway(opts: Options, dataDir: string): Promise<{ process: 
     LOG_LEVEL: 'warn',
   };
   const gateway = new ServerProcess('OpenOIG', 'src/dev/run-with-lab.ts', { cwd: SERVICE_DIR, env });
-  children.push(gateway);
+  // The gateway's SIGTERM path stops its embedded PostgreSQL cleanly; give it time for that.
+  cleanup.child(gateway, 30_000);
   const url = `http://127.0.0.1:${port}`;
   await gateway.waitForHealth(`${url}/health`, 180_000);
   // The lab accounts are created just after the gateway starts listening; this line follows them.
@@ -124,7 +95,7 @@ async function startGateway(opts: Options, dataDir: string): Promise<{ process: 
 
 async function startNodeSoap(): Promise<{ process: ServerProcess; url: string }> {
   const server = new ServerProcess('node-soap', 'bench/node-soap-server.ts', { cwd: SERVICE_DIR, env: { ...process.env, PORT: '0' } });
-  children.push(server);
+  cleanup.child(server, 5000);
   const match = await server.waitForOutput(/listening (http:\/\/127\.0\.0\.1:\d+)/, 60_000);
   return { process: server, url: match[1] as string };
 }
@@ -137,7 +108,7 @@ async function loginAll(p: Pool, bodies: Array<Buffer | undefined>, from: number
   const total = to - from;
   const progressEvery = Math.max(1000, Math.ceil(total / 10));
   const worker = async (): Promise<void> => {
-    while (next < to && !shuttingDown) {
+    while (next < to && !cleanup.stopping) {
       const index = next++;
       const { status, text } = await post(p, 'loginEx', request);
       const sessionId = attrOf(text, 'return', 'sessionId');
@@ -222,7 +193,8 @@ async function main(): Promise<void> {
   say(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), load average ${load}, Node.js ${process.version}; ` +
     'load generator, servers and PostgreSQL share these CPUs');
 
-  tempDir = await mkdtemp(path.join(os.tmpdir(), 'openoig-bench-'));
+  const tempDir = await mkdtemp(path.join(os.tmpdir(), 'openoig-bench-'));
+  cleanup.tempDir(tempDir);
   say('starting OpenOIG (own process: lab MCS + embedded PostgreSQL) and node-soap (own process)...');
   const [gateway, nodeSoap] = await Promise.all([startGateway(opts, tempDir), startNodeSoap()]);
   say(`  OpenOIG   ${gateway.url} pid ${gateway.process.pid}`);
