@@ -153,7 +153,9 @@ export class LicenceActivation {
     const graceDays = Math.round(this.deps.graceMs / 86_400_000);
     const base = { platform: this.deps.platform, graceDays, arid: c?.arid ?? null, binding: c?.binding ?? null, activatedAt: c?.activatedAt ?? null };
     if (!c) {
-      return { ...base, state: 'unlicensed', lastSyncAt: null, lastSyncAttemptAt: null, lastSyncError: null, graceEndsAt: null, expiresAt: null, restriction: 'This gateway has no licence: activate an ARID (Server Manager, Licensing)' };
+      // The same property order as in the other states.
+      const sync = { lastSyncAt: null, lastSyncAttemptAt: null, lastSyncError: null, graceEndsAt: null, expiresAt: null };
+      return { ...base, ...sync, state: 'unlicensed', restriction: 'This gateway has no licence: activate an ARID (Server Manager, Licensing)' };
     }
     const graceEndsAt = new Date(c.lastSyncAt.getTime() + this.deps.graceMs);
     const expiresAt = this.entitlement?.expiresAt ?? null;

@@ -1,7 +1,5 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AccountService } from '../../domain/accounts/account-service';
-import { LOCAL_PASSWORD_RULES } from '../../domain/accounts/account-service';
 import type { AclRegistry } from '../../domain/acl/acl-registry';
 import type { CallControl } from '../../domain/callcontrol/call-control';
 import type { Licensing } from '../../domain/licensing/licensing';
@@ -11,13 +9,31 @@ import { GATEWAY_VERSION } from '../../version';
 import type { SessionManager } from '../../domain/sessions/session-manager';
 import { useJsonErrors } from '../json-errors';
 import type { AdminAuth } from './admin-auth';
+import { change, publicOperation, read, registerAdminOpenApi } from './admin-openapi';
+import {
+  AccountChangeBody,
+  AccountCreateBody,
+  ActivateBody,
+  addAdminSchemas,
+  DeliveriesQuery,
+  ERROR_RESPONSES,
+  IdParams,
+  LoginBody,
+  NO_CONTENT,
+  RecipientBody,
+  ref,
+  refList,
+  SendBody,
+  SmtpBody,
+} from './admin-schemas';
 
-/** The admin API (JSON) under /api/admin: administrator login, application accounts, ACL, sessions. */
+/**
+ * The admin API (JSON) under /api/admin: administrator login, application accounts, ACL, sessions,
+ * controllers, licensing, usage report. Each route declares its request and response schemas
+ * (admin-schemas.ts) and its operation (admin-openapi.ts): fastify serializes the answers with
+ * them, and they make the OpenAPI document the admin UI is typed from.
+ */
 export const ADMIN_PREFIX = '/api/admin';
-
-const Name = Type.String({ minLength: 1, maxLength: 256 });
-const LocalPassword = Type.String({ minLength: LOCAL_PASSWORD_RULES.minLength, maxLength: LOCAL_PASSWORD_RULES.maxLength });
-const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
 
 export interface AdminDeps {
   readonly auth: AdminAuth;
@@ -35,10 +51,18 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): P
   await app.register(
     async (scope) => {
       useJsonErrors(scope);
+      addAdminSchemas(scope);
+      await registerAdminOpenApi(scope);
 
       scope.post(
         '/login',
-        { schema: { body: Type.Object({ password: Type.String({ minLength: 1, maxLength: 1024 }) }) } },
+        {
+          schema: {
+            ...publicOperation('login', 'login', 'Administrator login: sets the cookie, answers the CSRF token'),
+            body: LoginBody,
+            response: { 200: ref('LoginResult'), ...ERROR_RESPONSES },
+          },
+        },
         async (request, reply) => auth.login(request, reply, (request.body as { password: string }).password),
       );
 
@@ -46,45 +70,59 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): P
       await scope.register(async (secured) => {
         secured.addHook('preHandler', async (request) => auth.require(request));
 
-        secured.post('/logout', async (request, reply) => {
-          await auth.logout(request, reply);
-          return { result: true };
-        });
+        secured.post(
+          '/logout',
+          { schema: { ...change('logout', 'login', 'Ends the administrator login'), response: { 200: ref('LogoutResult'), ...ERROR_RESPONSES } } },
+          async (request, reply) => {
+            await auth.logout(request, reply);
+            return { result: true };
+          },
+        );
 
-        secured.get('/applications', async () => {
-          const byApp = new Map((await accounts.list()).map((a) => [`${a.companyName}\u0000${a.applicationName}`, a]));
-          return acl.list().map((e) => {
-            const account = byApp.get(`${e.companyName}\u0000${e.applicationName}`);
-            return {
-              companyName: e.companyName,
-              applicationName: e.applicationName,
-              type: e.type,
-              revoked: e.revoked,
-              accountId: account?.id ?? null,
-              activeSessions: sessions.countFor(e.companyName, e.applicationName),
-            };
-          });
-        });
+        secured.get(
+          '/applications',
+          {
+            schema: {
+              ...read('listApplications', 'applications', 'ACL applications with their account and active sessions'),
+              response: { 200: refList('Application', 'The applications of the ACL'), ...ERROR_RESPONSES },
+            },
+          },
+          async () => {
+            const byApp = new Map((await accounts.list()).map((a) => [`${a.companyName}\u0000${a.applicationName}`, a]));
+            return acl.list().map((e) => {
+              const account = byApp.get(`${e.companyName}\u0000${e.applicationName}`);
+              return {
+                companyName: e.companyName,
+                applicationName: e.applicationName,
+                type: e.type,
+                revoked: e.revoked,
+                accountId: account?.id ?? null,
+                activeSessions: sessions.countFor(e.companyName, e.applicationName),
+              };
+            });
+          },
+        );
 
         // Licensing (installation guide "License Activation"; Overview tab's Licensing panel).
-        secured.get('/licence', async () => licensing.status());
+        const licenceAnswer = { 200: ref('Licensing', 'The licence status and the Licensing panel'), ...ERROR_RESPONSES };
+        secured.get('/licence', { schema: { ...read('getLicence', 'licensing', 'Licence status and the Licensing panel'), response: licenceAnswer } }, async () => licensing.status());
         secured.post(
           '/licence/activate',
-          { schema: { body: Type.Object({ arid: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }) } },
+          { schema: { ...change('activateLicence', 'licensing', 'Activates an ARID with the licensing server'), body: ActivateBody, response: licenceAnswer } },
           async (request) => {
             await licensing.activation.activate((request.body as { arid: string }).arid);
             return licensing.status();
           },
         );
-        secured.post('/licence/sync', async () => {
+        secured.post('/licence/sync', { schema: { ...change('syncLicence', 'licensing', 'Syncs the licence with the licensing server now'), response: licenceAnswer } }, async () => {
           await licensing.activation.sync();
           return licensing.status();
         });
-        secured.post('/licence/deactivate', async () => {
+        secured.post('/licence/deactivate', { schema: { ...change('deactivateLicence', 'licensing', 'Deactivates the ARID'), response: licenceAnswer } }, async () => {
           await licensing.activation.deactivate();
           return licensing.status();
         });
-        secured.get('/overview', async () => ({
+        secured.get('/overview', { schema: { ...read('getOverview', 'overview', 'The Overview tab'), response: { 200: ref('Overview'), ...ERROR_RESPONSES } } }, async () => ({
           applications: (await accounts.list()).length,
           sessions: sessions.count(),
           networkElements: callControl.networkElements().filter((e) => e.connectionState === 'CONNECTED').length,
@@ -94,56 +132,87 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): P
 
         // Usage report (installation guide "Options Tab", "Send Mitel OIG Usage Report") and SMTP
         // settings (MSL "E-mail Settings"). The SMTP password is write-only: answers say passwordSet.
-        secured.get('/usage-report', async () => ({ ...(await reports.settings()), deliveries: await reports.deliveries() }));
+        const settingsAnswer = { 200: ref('ReportSettings', 'The report settings (the SMTP password only as passwordSet)'), ...ERROR_RESPONSES };
+        secured.get(
+          '/usage-report',
+          { schema: { ...read('getUsageReport', 'usage', 'Report settings and the latest deliveries'), response: { 200: ref('UsageReport'), ...ERROR_RESPONSES } } },
+          async () => ({ ...(await reports.settings()), deliveries: await reports.deliveries() }),
+        );
         secured.put(
           '/usage-report/recipient',
-          { schema: { body: Type.Object({ recipient: Type.Union([Type.String({ maxLength: 254 }), Type.Null()]) }, { additionalProperties: false }) } },
+          { schema: { ...change('setReportRecipient', 'usage', 'Sets the report recipient (empty: no reports)'), body: RecipientBody, response: settingsAnswer } },
           async (request) => reports.setRecipient((request.body as { recipient: string | null }).recipient),
         );
         secured.put(
           '/usage-report/smtp',
-          {
-            schema: {
-              body: Type.Object(
-                {
-                  host: Type.String({ minLength: 1, maxLength: 253 }),
-                  port: Type.Integer({ minimum: 1, maximum: 65535 }),
-                  security: Type.Union([Type.Literal('tls'), Type.Literal('starttls'), Type.Literal('none')]),
-                  sender: Type.String({ minLength: 3, maxLength: 254 }),
-                  username: Type.Optional(Type.Union([Type.String({ maxLength: 256 }), Type.Null()])),
-                  password: Type.Optional(Type.Union([Type.String({ maxLength: 256 }), Type.Null()])),
-                  caPem: Type.Optional(Type.Union([Type.String({ maxLength: 65_536 }), Type.Null()])),
-                },
-                { additionalProperties: false },
-              ),
-            },
-          },
+          { schema: { ...change('setReportSmtp', 'usage', 'Sets the mail server (a left-out password keeps the stored one)'), body: SmtpBody, response: settingsAnswer } },
           async (request) => reports.setSmtp(request.body as SmtpSettingsInput),
         );
-        secured.delete('/usage-report/smtp', async () => reports.setSmtp(null));
+        secured.delete('/usage-report/smtp', { schema: { ...change('deleteReportSmtp', 'usage', 'Removes the mail server settings'), response: settingsAnswer } }, async () => reports.setSmtp(null));
         secured.post(
           '/usage-report/send',
-          { schema: { body: Type.Optional(Type.Object({ month: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}$' })) }, { additionalProperties: false })) } },
+          {
+            schema: {
+              ...change('sendUsageReport', 'usage', 'Sends the report now (month to date, or an earlier month)'),
+              body: SendBody,
+              response: { 202: ref('DeliveryStarted', 'The delivery, under way'), ...ERROR_RESPONSES },
+            },
+          },
           async (request, reply) => {
-            const { delivery } = await reports.sendNow((request.body as { month?: string } | undefined) ?? {});
+            const { delivery } = await reports.sendNow(request.body as { month?: string });
             return reply.code(202).send({ delivery });
           },
         );
         secured.get(
           '/usage-report/deliveries',
-          { schema: { querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) }, { additionalProperties: false }) } },
+          {
+            schema: {
+              ...read('listReportDeliveries', 'usage', 'The delivery log, newest first'),
+              querystring: DeliveriesQuery,
+              response: { 200: refList('Delivery', 'Deliveries, newest first'), ...ERROR_RESPONSES },
+            },
+          },
           async (request) => reports.deliveries((request.query as { limit?: number }).limit ?? 20),
         );
-        secured.get('/usage/current', async () => usage.current());
+        secured.get(
+          '/usage/current',
+          {
+            schema: {
+              ...read('getCurrentUsage', 'usage', 'What each application holds now'),
+              response: { 200: refList('ApplicationUsage', 'Applications holding sessions, monitors or integration users'), ...ERROR_RESPONSES },
+            },
+          },
+          async () => usage.current(),
+        );
 
-        secured.get('/acl', async () => acl.status());
-        secured.post('/acl/refresh', async () => acl.refresh());
+        const aclAnswer = { 200: ref('AclStatus'), ...ERROR_RESPONSES };
+        secured.get('/acl', { schema: { ...read('getAcl', 'applications', 'ACL status'), response: aclAnswer } }, async () => acl.status());
+        secured.post(
+          '/acl/refresh',
+          { schema: { ...change('refreshAcl', 'applications', 'Gets the latest applications list from the certificate server'), response: aclAnswer } },
+          async () => acl.refresh(),
+        );
 
-        secured.get('/accounts', async () => accounts.list());
-        secured.get('/accounts/:id', { schema: { params: IdParams } }, async (request) => accounts.get((request.params as { id: number }).id));
+        const accountAnswer = { 200: ref('Account'), ...ERROR_RESPONSES };
+        secured.get(
+          '/accounts',
+          { schema: { ...read('listAccounts', 'applications', 'Application accounts'), response: { 200: refList('Account', 'Application accounts'), ...ERROR_RESPONSES } } },
+          async () => accounts.list(),
+        );
+        secured.get(
+          '/accounts/:id',
+          { schema: { ...read('getAccount', 'applications', 'One application account'), params: IdParams, response: accountAnswer } },
+          async (request) => accounts.get((request.params as { id: number }).id),
+        );
         secured.post(
           '/accounts',
-          { schema: { body: Type.Object({ companyName: Name, applicationName: Name, localPassword: LocalPassword }, { additionalProperties: false }) } },
+          {
+            schema: {
+              ...change('createAccount', 'applications', 'Creates the local password of an ACL application'),
+              body: AccountCreateBody,
+              response: { 201: ref('Account', 'The new account'), ...ERROR_RESPONSES },
+            },
+          },
           async (request, reply) => {
             const body = request.body as { companyName: string; applicationName: string; localPassword: string };
             const created = await accounts.create(body.companyName, body.applicationName, body.localPassword);
@@ -154,8 +223,10 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): P
           '/accounts/:id',
           {
             schema: {
+              ...change('updateAccount', 'applications', 'Changes the local password or enables/disables (next login)'),
               params: IdParams,
-              body: Type.Object({ localPassword: Type.Optional(LocalPassword), enabled: Type.Optional(Type.Boolean()) }, { additionalProperties: false, minProperties: 1 }),
+              body: AccountChangeBody,
+              response: accountAnswer,
             },
           },
           async (request) => {
@@ -163,36 +234,51 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): P
             return accounts.update(id, request.body as { localPassword?: string; enabled?: boolean });
           },
         );
-        secured.delete('/accounts/:id', { schema: { params: IdParams } }, async (request, reply) => {
-          await accounts.delete((request.params as { id: number }).id);
-          return reply.code(204).send();
-        });
-
-        secured.get('/sessions', async () =>
-          sessions.list().map((s) => ({
-            sessionId: s.id,
-            companyName: s.companyName,
-            applicationName: s.applicationName,
-            type: s.type,
-            protocol: s.protocol,
-            version: s.version,
-            createdAt: s.createdAt,
-            lastKeepAliveAt: s.lastKeepAliveAt,
-            clientAddress: s.clientAddress,
-            ...callControl.sessionStats(s.id),
-          })),
+        secured.delete(
+          '/accounts/:id',
+          { schema: { ...change('deleteAccount', 'applications', 'Deletes an account; live sessions continue'), params: IdParams, response: { 204: NO_CONTENT, ...ERROR_RESPONSES } } },
+          async (request, reply) => {
+            await accounts.delete((request.params as { id: number }).id);
+            return reply.code(204).send();
+          },
         );
 
-        secured.get('/network-elements', async () =>
-          callControl.networkElements().map((e) => ({
-            icpId: e.id,
-            type: e.type,
-            address: e.address,
-            name: e.name,
-            configured: e.configured,
-            connectionState: e.connectionState,
-            version: e.version ?? null,
-          })),
+        secured.get(
+          '/sessions',
+          { schema: { ...read('listSessions', 'sessions', 'Live sessions with their monitors and event counters'), response: { 200: refList('Session', 'Live sessions'), ...ERROR_RESPONSES } } },
+          async () =>
+            sessions.list().map((s) => ({
+              sessionId: s.id,
+              companyName: s.companyName,
+              applicationName: s.applicationName,
+              type: s.type,
+              protocol: s.protocol,
+              version: s.version,
+              createdAt: s.createdAt,
+              lastKeepAliveAt: s.lastKeepAliveAt,
+              clientAddress: s.clientAddress,
+              ...callControl.sessionStats(s.id),
+            })),
+        );
+
+        secured.get(
+          '/network-elements',
+          {
+            schema: {
+              ...read('listNetworkElements', 'network-elements', 'Controllers with their link state and version'),
+              response: { 200: refList('NetworkElement', 'Controllers, configured or discovered'), ...ERROR_RESPONSES },
+            },
+          },
+          async () =>
+            callControl.networkElements().map((e) => ({
+              icpId: e.id,
+              type: e.type,
+              address: e.address,
+              name: e.name,
+              configured: e.configured,
+              connectionState: e.connectionState,
+              version: e.version ?? null,
+            })),
         );
       });
     },
