@@ -38,6 +38,10 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './storage/embedded
 import { PgSessionStore } from './storage/session-store';
 import { createAdminAuth } from './transport/admin/admin-auth';
 import { registerAdminApi } from './transport/admin/admin-routes';
+import { NetworkElementAdmin } from './domain/callcontrol/network-element-admin';
+import { LoggingLevelOption } from './domain/options/logging-level';
+import { PgOptionStore } from './storage/option-store';
+import { defaultAdminUiDir, registerAdminUi } from './transport/admin-ui-static';
 import { registerRestSessions } from './transport/rest/sessions-routes';
 import { standardCCServiceBinding } from './transport/soap/cc-handlers';
 import { SoapEventPusher } from './transport/soap/event-handler-client';
@@ -60,6 +64,8 @@ export interface Gateway {
   readonly reports: ReportService;
   readonly callControl: CallControl;
   readonly controllers: Controllers;
+  readonly elements: NetworkElementAdmin;
+  readonly logging: LoggingLevelOption;
   readonly events: EventChannels;
   close(): Promise<void>;
 }
@@ -217,14 +223,18 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
 
     const links = await createPbxLinks(config.pbx, log.child({ area: 'pbx' }));
     cleanups.push(() => links.close());
+    const elementStore = new PgNetworkElementStore(pool);
     const controllers = new Controllers({
-      store: new PgNetworkElementStore(pool),
+      store: elementStore,
       links,
       connectWaitMs: config.pbx.connectWaitMs,
       maxControllers: config.pbx.maxControllers,
       log: log.child({ area: 'controllers' }),
     });
     await controllers.start();
+    const elements = new NetworkElementAdmin({ store: elementStore, controllers, versionOf: (address) => links.info(address)?.version });
+    const logging = new LoggingLevelOption(log, new PgOptionStore(pool));
+    await logging.start();
     const events = new EventChannels({
       queueLimit: config.callControl.eventQueueLimit,
       pusher: new SoapEventPusher(config.callControl.pushTimeoutMs),
@@ -278,7 +288,8 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
       await server.register(cookie);
       for (const binding of soapServices) await registerSoapService(server, binding, config.soap);
       await registerRestSessions(server, sessions, config.sessions.timeoutMs);
-      await registerAdminApi(server, { auth: adminAuth, accounts, acl, sessions, callControl, licensing, reports, usage });
+      await registerAdminApi(server, { auth: adminAuth, accounts, acl, sessions, callControl, licensing, reports, usage, elements, logging });
+      await registerAdminUi(server, config.admin.uiDir ?? defaultAdminUiDir(), log);
       server.get('/health', async () => ({
         status: 'ok',
         version: GATEWAY_VERSION,
@@ -303,7 +314,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     const url = await listen(http, 'http', config.http.host, config.http.port);
     const httpsUrl = https ? await listen(https, 'https', config.http.host, config.tls.port) : undefined;
     log.info({ url, httpsUrl, version: GATEWAY_VERSION }, 'gateway ready');
-    return { url, httpsUrl, http, pool, sessions, acl, accounts, licensing, usage, reports, callControl, controllers, events, close: closeAll };
+    return { url, httpsUrl, http, pool, sessions, acl, accounts, licensing, usage, reports, callControl, controllers, elements, logging, events, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

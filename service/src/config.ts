@@ -35,7 +35,11 @@ export const ConfigSchema = Type.Object({
   }),
   /** Where the embedded PostgreSQL and lab files live in local runs. */
   dataDir: Type.String({ minLength: 1 }),
-  admin: Type.Object({ password: Type.String({ minLength: 1 }) }),
+  admin: Type.Object({
+    password: Type.String({ minLength: 1 }),
+    /** The built admin UI (admin-ui/dist); default: the one of the source checkout. The blade sets it. */
+    uiDir: Type.Optional(Type.String({ minLength: 1 })),
+  }),
   sessions: Type.Object({
     /** The keep-alive window: a session not reset within it ends (seed: 10 s). */
     timeoutMs: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 10_000 }),
@@ -127,6 +131,7 @@ export const ENVIRONMENT: Record<string, string> = {
   WATCHDOG_USEC: 'systemd.watchdogUsec',
   OIG_DATA_DIR: 'dataDir',
   OIG_ADMIN_PASSWORD: 'admin.password',
+  OIG_ADMIN_UI_DIR: 'admin.uiDir',
   OIG_SESSION_TIMEOUT_MS: 'sessions.timeoutMs',
   OIG_MAX_SESSIONS: 'sessions.max',
   OIG_SOAP_MAX_BODY_BYTES: 'soap.maxBodyBytes',

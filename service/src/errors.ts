@@ -61,6 +61,10 @@ export const errorCatalogue = {
   OIG_ADMIN_UNAUTHENTICATED: client(401),
   OIG_ADMIN_WRONG_PASSWORD: client(401),
   OIG_ADMIN_CSRF_REJECTED: client(403),
+  OIG_ADMIN_INVALID_FIELDS: client(400),
+  OIG_ADMIN_NE_NOT_FOUND: client(404),
+  OIG_ADMIN_NE_EXISTS: client(409),
+  OIG_ADMIN_NE_MICC_LIMIT: client(409),
 
   OIG_ACCOUNT_NOT_FOUND: client(404),
   OIG_ACCOUNT_EXISTS: client(409),
@@ -132,6 +136,13 @@ export class OigError extends Error {
 
   get spec(): ErrorSpec {
     return errorCatalogue[this.code];
+  }
+}
+
+/** Bad input in named fields (admin forms): one message per field, so a form can show each beside its field. */
+export class InvalidFieldsError extends OigError {
+  constructor(readonly fields: Readonly<Record<string, string>>) {
+    super('OIG_ADMIN_INVALID_FIELDS', `Invalid ${Object.keys(fields).join(', ')}: ${Object.values(fields).join('; ')}`);
   }
 }
 

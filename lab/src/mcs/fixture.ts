@@ -20,8 +20,15 @@ export const DEFAULT_MCS_FIXTURE: McsFixture = {
   applications: [
     { companyName: LAB_COMPANY, applicationName: 'LabStandard', applicationPassword: 'lab-standard-secret', type: 'Standard' },
     { companyName: LAB_COMPANY, applicationName: 'LabAdvanced', applicationPassword: 'lab-advanced-secret', type: 'Advanced' },
+    { companyName: LAB_COMPANY, applicationName: 'LabRecorder', applicationPassword: 'lab-recorder-secret', type: 'Standard' },
   ],
 };
+
+/**
+ * The lab application that gets no local password at start (npm start, test gateways): the one
+ * an administrator creates a local password for, as a new installation would (issue #6).
+ */
+export const LAB_APP_WITHOUT_LOCAL_PASSWORD = 'LabRecorder';
 
 function check(fixture: unknown, file: string): McsFixture {
   const apps = (fixture as { applications?: unknown })?.applications;

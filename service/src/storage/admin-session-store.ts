@@ -18,6 +18,16 @@ export class PgAdminSessionStore {
     return rows[0]?.csrf_token;
   }
 
+  /** The CSRF token and expiry of a live login, leaving its expiry as it is (background polls). */
+  async peek(tokenHash: Buffer): Promise<{ csrfToken: string; expiresAt: Date } | undefined> {
+    const { rows } = await this.pool.query<{ csrf_token: string; expires_at: Date }>(
+      'SELECT csrf_token, expires_at FROM admin_session WHERE token_hash = $1 AND expires_at > now()',
+      [tokenHash],
+    );
+    const row = rows[0];
+    return row && { csrfToken: row.csrf_token, expiresAt: row.expires_at };
+  }
+
   async delete(tokenHash: Buffer): Promise<void> {
     await this.pool.query('DELETE FROM admin_session WHERE token_hash = $1', [tokenHash]);
   }

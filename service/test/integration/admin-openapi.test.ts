@@ -43,7 +43,16 @@ const OPERATIONS = [
   'PATCH /accounts/{id}',
   'DELETE /accounts/{id}',
   'GET /sessions',
+  'GET /session',
   'GET /network-elements',
+  'POST /network-elements',
+  'PUT /network-elements/{icpId}',
+  'DELETE /network-elements/{icpId}',
+  'GET /network-element-defaults',
+  'PUT /network-element-defaults/mivb',
+  'PUT /network-element-defaults/micc',
+  'GET /options/logging',
+  'PUT /options/logging',
   'GET /licence',
   'POST /licence/activate',
   'POST /licence/sync',
@@ -103,6 +112,8 @@ async function startPlainJsonTwin(): Promise<{ url: string; close(): Promise<voi
     callControl: gateway.callControl,
     licensing: gateway.licensing,
     reports: gateway.reports,
+    elements: gateway.elements,
+    logging: gateway.logging,
     usage: gateway.usage,
   });
   const url = await server.listen({ host: '127.0.0.1', port: 0 });
@@ -113,9 +124,9 @@ async function call(
   base: string,
   method: string,
   template: string,
-  options: { id?: number; query?: string; body?: unknown; login?: Login | null; csrf?: boolean; contentType?: string } = {},
+  options: { id?: number | string; query?: string; body?: unknown; login?: Login | null; csrf?: boolean; contentType?: string } = {},
 ): Promise<Answer> {
-  const path = template.replace('{id}', String(options.id)) + (options.query ? `?${options.query}` : '');
+  const path = template.replace(/\{(id|icpId)\}/, String(options.id)) + (options.query ? `?${options.query}` : '');
   const headers: Record<string, string> = {};
   if (options.body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
   if (options.login) {
@@ -344,6 +355,34 @@ describe('every answer of a walk through the admin API conforms to the document'
     expect((await same('POST', '/usage-report/send', { body: { month: '1999-13' } })).status).toBe(400);
     await same('DELETE', '/usage-report/smtp');
     expect((await same('POST', '/usage-report/send', { body: {} })).json.code).toBe('OIG_USAGE_SMTP_NOT_CONFIGURED');
+  });
+
+  it('network elements, their default values and the logging level', async () => {
+    await same('GET', '/session');
+    const custom = { outsidePrefix: '8', localCountryCode: '353', longDistancePrefix: '0', internationalPrefix: '00', localAreaCodes: ['1'], maxExtensionLength: 5, inboundTrunkServiceDigits: '' };
+    const [mivb, micc] = await each(
+      'POST',
+      '/network-elements',
+      { body: { type: 'MI_VB', address: '127.1.0.77', name: 'Walk', useDefaults: false, mivb: custom } },
+      { body: { type: 'MI_CC', address: '127.1.0.78', useDefaults: true } },
+    );
+    expect([mivb.status, micc.status]).toEqual([201, 201]);
+    expect([mivb.json.mivb, micc.json.micc]).toEqual([custom, { transport: 'https' }]);
+    await each('PUT', '/network-elements/{icpId}', { id: mivb.json.icpId, body: { address: '127.1.0.79', useDefaults: true } }, { id: micc.json.icpId, body: { address: '127.1.0.78', useDefaults: false, micc: { transport: 'http' } } });
+    const invalid = await same('POST', '/network-elements', { body: { type: 'MI_VB', address: 'pbx.example', useDefaults: false, mivb: { ...custom, localCountryCode: 'x' } } });
+    expect([invalid.status, Object.keys(invalid.json.fields).sort()]).toEqual([400, ['address', 'localCountryCode']]);
+    expect((await same('POST', '/network-elements', { body: { type: 'MI_CC', address: '127.1.0.80', useDefaults: true } })).json.code).toBe('OIG_ADMIN_NE_MICC_LIMIT');
+    await same('GET', '/network-elements');
+    await same('GET', '/network-element-defaults');
+    await each('PUT', '/network-element-defaults/mivb', { body: custom }, { body: { ...custom, outsidePrefix: '9' } });
+    await each('PUT', '/network-element-defaults/micc', { body: { transport: 'http' } }, { body: { transport: 'https' } });
+    const [gone, goneToo] = await each('DELETE', '/network-elements/{icpId}', { id: mivb.json.icpId }, { id: micc.json.icpId });
+    expect([gone.status, goneToo.status]).toEqual([204, 204]);
+    expect((await same('DELETE', '/network-elements/{icpId}', { id: mivb.json.icpId })).status).toBe(404);
+
+    await same('GET', '/options/logging');
+    await each('PUT', '/options/logging', { body: { level: 'TRACE' } }, { body: { level: 'INFO' } });
+    expect((await same('PUT', '/options/logging', { body: { level: 'LOUD' } })).status).toBe(400);
   });
 
   it('licensing: sync, deactivate, activate', async () => {

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_MCS_FIXTURE, LAB_COMPANY, issueCertificate, startLabMcs, writeLabCredentials, type LabCredentialFiles, type LabMcs } from '@openoig/lab/mcs';
+import { DEFAULT_MCS_FIXTURE, LAB_APP_WITHOUT_LOCAL_PASSWORD, LAB_COMPANY, issueCertificate, startLabMcs, writeLabCredentials, type LabCredentialFiles, type LabMcs } from '@openoig/lab/mcs';
 import { startLabAmc, type LabAmc } from '@openoig/lab/amc';
 import { startGateway, type Gateway } from '../../src/app';
 import { loadConfig } from '../../src/config';
@@ -66,19 +66,20 @@ export async function startTestGateway(
       http: { port: 0 },
       dataDir: dir,
       database: { url: databaseUrl },
-      admin: { password: LAB.adminPassword },
       ...(options.withoutMcs ? {} : { mcs: { url: mcs.url, caFile: files.caFile } }),
       licensing: { amcUrl: amc.url, amcCaFile, platform: 'virtual' },
       ...(tls ? { tls } : {}),
       logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
       ...options.config,
+      // Merged, so a test can add admin settings (e.g. uiDir) and keep the lab password.
+      admin: { password: LAB.adminPassword, ...(options.config?.admin as Record<string, unknown> | undefined) },
     },
   );
   const gateway = await startGateway(config, createLogger(config.logLevel as 'silent', options.logDestination));
   const arid = options.arid === undefined ? LAB.arid : options.arid;
   if (arid && gateway.licensing.activation.status().arid === null) await gateway.licensing.activation.activate(arid);
   // Accounts need their application in the ACL; a test with a failing MCS creates them itself.
-  for (const app of gateway.acl.isLoaded() ? DEFAULT_MCS_FIXTURE.applications : []) {
+  for (const app of gateway.acl.isLoaded() ? DEFAULT_MCS_FIXTURE.applications.filter((a) => a.applicationName !== LAB_APP_WITHOUT_LOCAL_PASSWORD) : []) {
     const exists = (await gateway.accounts.list()).some((a) => a.applicationName === app.applicationName && a.companyName === app.companyName);
     if (!exists) await gateway.accounts.create(app.companyName, app.applicationName, LAB.localPassword);
   }

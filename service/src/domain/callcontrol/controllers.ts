@@ -96,9 +96,35 @@ export class Controllers {
     return this.deps.links.connect(element.address, waitMs);
   }
 
-  private remember(element: NetworkElement): void {
+  /** Takes an element the administrator added or changed (network-element-admin.ts). */
+  remember(element: NetworkElement): void {
+    const before = this.byId.get(element.id);
+    if (before && before.address !== element.address) this.byAddress.delete(before.address);
     this.byId.set(element.id, element);
     this.byAddress.set(element.address, element);
+  }
+
+  /** Drops an element the administrator deleted and stops its link. */
+  async forget(element: NetworkElement): Promise<void> {
+    this.byId.delete(element.id);
+    if (this.byAddress.get(element.address)?.id === element.id) this.byAddress.delete(element.address);
+    await this.deps.links.release(element.address);
+  }
+
+  /** Refuses a new link beyond the gateway's controller limit, before anything is stored. */
+  checkRoomFor(address: string): void {
+    if (!this.deps.links.addresses().includes(address) && this.deps.links.addresses().length >= this.deps.maxControllers) {
+      throw oigError('OIG_PBX_CONTROLLER_LIMIT_REACHED', `This gateway already talks to ${this.deps.maxControllers} controllers, its maximum`);
+    }
+  }
+
+  async release(address: string): Promise<void> {
+    await this.deps.links.release(address);
+  }
+
+  /** The element of an icpId, whatever its type (admin API). */
+  find(icpId: string): NetworkElement | undefined {
+    return this.byId.get(icpId);
   }
 }
 

@@ -11,6 +11,18 @@ export interface NetworkElement {
   readonly name: string | null;
   /** true: added by the administrator; false: first reached through getIcpId. */
   readonly configured: boolean;
+  /** true: the type's default settings apply ("Default"); false: `settings` ("Custom"). */
+  readonly useDefaults: boolean;
+  /** The element's own settings (element-settings.ts), used when useDefaults is false. */
+  readonly settings: Readonly<Record<string, unknown>>;
+}
+
+/** What the administrator gives when adding or editing an element. */
+export interface NetworkElementChange {
+  readonly address: string;
+  readonly name: string | null;
+  readonly useDefaults: boolean;
+  readonly settings: Readonly<Record<string, unknown>>;
 }
 
 export interface NetworkElementStore {
@@ -19,6 +31,13 @@ export interface NetworkElementStore {
   findOrAddDiscovered(address: string): Promise<NetworkElement>;
   /** Adds (or marks as configured) the element at `address`. */
   addConfigured(type: NetworkElementType, address: string, name: string | null): Promise<NetworkElement>;
+  /** Adds an element (a discovered one at that address becomes configured); refuses a taken address or a second MiCC. */
+  add(type: NetworkElementType, change: NetworkElementChange): Promise<NetworkElement>;
+  update(id: string, change: NetworkElementChange): Promise<NetworkElement | undefined>;
+  remove(id: string): Promise<boolean>;
+  /** The per-type defaults the administrator set ("Set Default Values"); absent types use the factory ones. */
+  defaults(): Promise<Partial<Record<NetworkElementType, Record<string, unknown>>>>;
+  setDefaults(type: NetworkElementType, settings: Record<string, unknown>): Promise<void>;
 }
 
 /**

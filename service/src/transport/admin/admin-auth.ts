@@ -11,6 +11,11 @@ import type { PgAdminSessionStore } from '../../storage/admin-session-store';
 export const ADMIN_COOKIE = 'oig_admin';
 export const ADMIN_IDLE_MS = 30 * 60 * 1000;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/**
+ * Sent by the UI's automatic refreshes (the Sessions tab polls every 30 s): the login is checked
+ * but not extended, so an administrator who walked away is still logged out after the idle time.
+ */
+export const BACKGROUND_REFRESH_HEADER = 'x-oig-background-refresh';
 
 const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
@@ -23,6 +28,8 @@ export interface AdminAuth {
   logout(request: FastifyRequest, reply: FastifyReply): Promise<void>;
   /** A preHandler: 401 without a live login, 403 for a state change without the CSRF token. */
   require(request: FastifyRequest): Promise<void>;
+  /** The live login's CSRF token (for a reloaded page) and the idle time left; 401 without one. */
+  session(request: FastifyRequest): Promise<{ csrfToken: string; expiresInSeconds: number }>;
 }
 
 export function createAdminAuth(store: PgAdminSessionStore, adminPassword: string): AdminAuth {
@@ -51,7 +58,8 @@ export function createAdminAuth(store: PgAdminSessionStore, adminPassword: strin
     },
     async require(request) {
       const hash = tokenHashOf(request);
-      const csrf = hash && (await store.touch(hash, new Date(Date.now() + ADMIN_IDLE_MS)));
+      const background = request.headers[BACKGROUND_REFRESH_HEADER] !== undefined && SAFE_METHODS.has(request.method);
+      const csrf = hash && (background ? (await store.peek(hash))?.csrfToken : await store.touch(hash, new Date(Date.now() + ADMIN_IDLE_MS)));
       if (!csrf) throw oigError('OIG_ADMIN_UNAUTHENTICATED', 'Administrator login required');
       if (!SAFE_METHODS.has(request.method)) {
         const given = request.headers['x-csrf-token'];
@@ -59,6 +67,12 @@ export function createAdminAuth(store: PgAdminSessionStore, adminPassword: strin
           throw oigError('OIG_ADMIN_CSRF_REJECTED', 'Missing or wrong X-CSRF-Token header');
         }
       }
+    },
+    async session(request) {
+      const hash = tokenHashOf(request);
+      const live = hash && (await store.peek(hash));
+      if (!live) throw oigError('OIG_ADMIN_UNAUTHENTICATED', 'Administrator login required');
+      return { csrfToken: live.csrfToken, expiresInSeconds: Math.max(0, Math.round((live.expiresAt.getTime() - Date.now()) / 1000)) };
     },
   };
 }

@@ -8,7 +8,7 @@ const PUBLIC: Security = [];
 const LOGGED_IN: Security = [{ adminCookie: [] }];
 const LOGGED_IN_WITH_CSRF: Security = [{ adminCookie: [], csrfToken: [] }];
 
-type Tag = 'login' | 'applications' | 'sessions' | 'network-elements' | 'licensing' | 'overview' | 'usage';
+type Tag = 'login' | 'applications' | 'sessions' | 'network-elements' | 'licensing' | 'overview' | 'usage' | 'options';
 const operation = (security: Security) => (operationId: string, tag: Tag, summary: string) => ({ operationId, tags: [tag], summary, security });
 /** What the document says of an operation besides its request and response schemas. */
 export const publicOperation = operation(PUBLIC);
@@ -32,7 +32,9 @@ export async function registerAdminOpenApi(scope: FastifyInstance): Promise<void
         version: GATEWAY_VERSION,
         description:
           'The administrator API of the gateway. POST /api/admin/login answers a CSRF token and sets an HttpOnly cookie; ' +
-          'every other call needs the cookie, and state changes also the X-CSRF-Token header. Errors are { code, message }.',
+          'every other call needs the cookie, and state changes also the X-CSRF-Token header. Errors are { code, message } ' +
+          '(and fields, a message per bad field, for OIG_ADMIN_INVALID_FIELDS). A GET with the X-OIG-Background-Refresh header ' +
+          'does not extend the login (automatic refreshes).',
       },
       components: {
         securitySchemes: {
@@ -44,7 +46,8 @@ export async function registerAdminOpenApi(scope: FastifyInstance): Promise<void
         { name: 'login', description: 'Administrator login' },
         { name: 'applications', description: 'ACL applications, the ACL and application accounts (local passwords)' },
         { name: 'sessions', description: 'Live application sessions' },
-        { name: 'network-elements', description: 'Controllers and their links' },
+        { name: 'network-elements', description: 'Network elements (MiVoice Business controllers, the MiContact Center), their links and default values' },
+        { name: 'options', description: 'Gateway options (the logging level)' },
         { name: 'licensing', description: 'Licence activation and the Licensing panel' },
         { name: 'overview', description: 'The Overview tab' },
         { name: 'usage', description: 'The usage report, its mail server and deliveries; current usage' },

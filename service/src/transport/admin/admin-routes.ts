@@ -2,6 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { AccountService } from '../../domain/accounts/account-service';
 import type { AclRegistry } from '../../domain/acl/acl-registry';
 import type { CallControl } from '../../domain/callcontrol/call-control';
+import type { ElementSettings } from '../../domain/callcontrol/element-settings';
+import type { ElementInput, ElementView, NetworkElementAdmin } from '../../domain/callcontrol/network-element-admin';
+import type { NetworkElementType } from '../../domain/callcontrol/ports';
+import type { LoggingLevel, LoggingLevelOption } from '../../domain/options/logging-level';
 import type { Licensing } from '../../domain/licensing/licensing';
 import type { ReportService, SmtpSettingsInput } from '../../domain/usage/report-service';
 import type { UsageRecorder } from '../../domain/usage/usage-recorder';
@@ -16,6 +20,12 @@ import {
   ActivateBody,
   addAdminSchemas,
   DeliveriesQuery,
+  ElementChangeBody,
+  ElementCreateBody,
+  IcpIdParams,
+  LoggingBody,
+  MiccDefaultsBody,
+  MivbDefaultsBody,
   ERROR_RESPONSES,
   IdParams,
   LoginBody,
@@ -44,10 +54,30 @@ export interface AdminDeps {
   readonly licensing: Licensing;
   readonly reports: ReportService;
   readonly usage: UsageRecorder;
+  readonly elements: NetworkElementAdmin;
+  readonly logging: LoggingLevelOption;
 }
 
+function elementJson(view: ElementView) {
+  const { element } = view;
+  return {
+    icpId: element.id,
+    type: element.type,
+    address: element.address,
+    name: element.name,
+    configured: element.configured,
+    useDefaults: element.useDefaults,
+    mivb: view.mivb,
+    micc: view.micc,
+    connectionState: view.connectionState,
+    version: view.version,
+  };
+}
+
+const defaultsJson = (defaults: ElementSettings) => ({ mivb: defaults.MI_VB, micc: defaults.MI_CC });
+
 export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): Promise<void> {
-  const { auth, accounts, acl, sessions, callControl, licensing, reports, usage } = deps;
+  const { auth, accounts, acl, sessions, callControl, licensing, reports, usage, elements, logging } = deps;
   await app.register(
     async (scope) => {
       useJsonErrors(scope);
@@ -69,6 +99,12 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): P
       // Everything registered in this inner scope needs a live administrator login.
       await scope.register(async (secured) => {
         secured.addHook('preHandler', async (request) => auth.require(request));
+
+        secured.get(
+          '/session',
+          { schema: { ...read('getAdminSession', 'login', 'The live login: its CSRF token (for a reloaded page) and idle time left'), response: { 200: ref('AdminSession'), ...ERROR_RESPONSES } } },
+          async (request) => auth.session(request),
+        );
 
         secured.post(
           '/logout',
@@ -261,24 +297,82 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): P
             })),
         );
 
+        // Network Elements tab (installation guide "Network Elements Tab").
+        const elementAnswer = (status: 200 | 201, description: string) => ({ [status]: ref('NetworkElement', description), ...ERROR_RESPONSES });
         secured.get(
           '/network-elements',
           {
             schema: {
-              ...read('listNetworkElements', 'network-elements', 'Controllers with their link state and version'),
-              response: { 200: refList('NetworkElement', 'Controllers, configured or discovered'), ...ERROR_RESPONSES },
+              ...read('listNetworkElements', 'network-elements', 'Network elements with their settings in force, link state and version'),
+              response: { 200: refList('NetworkElement', 'Network elements, configured or discovered'), ...ERROR_RESPONSES },
             },
           },
-          async () =>
-            callControl.networkElements().map((e) => ({
-              icpId: e.id,
-              type: e.type,
-              address: e.address,
-              name: e.name,
-              configured: e.configured,
-              connectionState: e.connectionState,
-              version: e.version ?? null,
-            })),
+          async () => (await elements.list()).map(elementJson),
+        );
+        secured.post(
+          '/network-elements',
+          {
+            schema: {
+              ...change('addNetworkElement', 'network-elements', 'Adds a MiVoice Business (linked at once) or the one MiContact Center, Default or Custom'),
+              body: ElementCreateBody,
+              response: elementAnswer(201, 'The new element'),
+            },
+          },
+          async (request, reply) => {
+            const { type, ...input } = request.body as ElementInput & { type: NetworkElementType };
+            return reply.code(201).send(elementJson(await elements.add(type, input)));
+          },
+        );
+        secured.put(
+          '/network-elements/:icpId',
+          {
+            schema: {
+              ...change('updateNetworkElement', 'network-elements', 'Changes an element (its type stays)'),
+              params: IcpIdParams,
+              body: ElementChangeBody,
+              response: elementAnswer(200, 'The changed element'),
+            },
+          },
+          async (request) => elementJson(await elements.update((request.params as { icpId: string }).icpId, request.body as ElementInput)),
+        );
+        secured.delete(
+          '/network-elements/:icpId',
+          {
+            schema: {
+              ...change('deleteNetworkElement', 'network-elements', 'Deletes an element; the link to a MiVoice Business stops'),
+              params: IcpIdParams,
+              response: { 204: NO_CONTENT, ...ERROR_RESPONSES },
+            },
+          },
+          async (request, reply) => {
+            await elements.remove((request.params as { icpId: string }).icpId);
+            return reply.code(204).send();
+          },
+        );
+        const defaultsAnswer = { 200: ref('NetworkElementDefaults'), ...ERROR_RESPONSES };
+        secured.get(
+          '/network-element-defaults',
+          { schema: { ...read('getNetworkElementDefaults', 'network-elements', 'The values Default elements use'), response: defaultsAnswer } },
+          async () => defaultsJson(await elements.defaults()),
+        );
+        secured.put(
+          '/network-element-defaults/mivb',
+          { schema: { ...change('setMivbDefaults', 'network-elements', 'Sets the MiVoice Business default values'), body: MivbDefaultsBody, response: defaultsAnswer } },
+          async (request) => defaultsJson(await elements.setDefaults('MI_VB', request.body)),
+        );
+        secured.put(
+          '/network-element-defaults/micc',
+          { schema: { ...change('setMiccDefaults', 'network-elements', 'Sets the MiContact Center default values'), body: MiccDefaultsBody, response: defaultsAnswer } },
+          async (request) => defaultsJson(await elements.setDefaults('MI_CC', request.body)),
+        );
+
+        // Options tab, "General Options": the logging level, applied without a restart.
+        const loggingAnswer = { 200: ref('LoggingOption'), ...ERROR_RESPONSES };
+        secured.get('/options/logging', { schema: { ...read('getLoggingLevel', 'options', 'The logging level'), response: loggingAnswer } }, async () => logging.current());
+        secured.put(
+          '/options/logging',
+          { schema: { ...change('setLoggingLevel', 'options', 'Sets the logging level at once (kept across restarts)'), body: LoggingBody, response: loggingAnswer } },
+          async (request) => logging.set((request.body as { level: LoggingLevel }).level),
         );
       });
     },

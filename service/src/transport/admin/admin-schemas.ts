@@ -53,12 +53,47 @@ export const SendBody = Type.Object(
   { month: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}$', description: 'YYYY-MM, this month (the default: month to date) or an earlier one' })) },
   { additionalProperties: false },
 );
+export const IcpIdParams = Type.Object({ icpId: Type.String({ pattern: '^[0-9]{1,18}$' }) });
+export const ElementTypeParams = Type.Object({ type: Type.Union([Type.Literal('mivb'), Type.Literal('micc')]) });
+
+// Settings are checked field by field by the domain (element-settings.ts), so a form can show each
+// message beside its field: here only their shape, loosely (strings stay strings).
+const MivbSettingsInput = Type.Object(
+  {
+    outsidePrefix: Type.String({ maxLength: 32 }),
+    localCountryCode: Type.String({ maxLength: 32 }),
+    longDistancePrefix: Type.String({ maxLength: 32 }),
+    internationalPrefix: Type.String({ maxLength: 32 }),
+    localAreaCodes: Type.Array(Type.String({ maxLength: 32 }), { maxItems: 1000 }),
+    maxExtensionLength: Type.Integer(),
+    inboundTrunkServiceDigits: Type.String({ maxLength: 32 }),
+  },
+  { additionalProperties: false },
+);
+const MiccSettingsInput = Type.Object({ transport: Type.String({ maxLength: 16 }) }, { additionalProperties: false });
+export const MivbDefaultsBody = MivbSettingsInput;
+export const MiccDefaultsBody = MiccSettingsInput;
+const ElementFields = {
+  address: Type.String({ maxLength: 64, description: 'The IPv4 or IPv6 address' }),
+  name: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
+  useDefaults: Type.Boolean({ description: 'true: Default (the type\'s default values); false: Custom (mivb or micc below)' }),
+  mivb: Type.Optional(MivbSettingsInput),
+  micc: Type.Optional(MiccSettingsInput),
+};
+export const ElementCreateBody = Type.Object({ type: Type.Union([Type.Literal('MI_VB'), Type.Literal('MI_CC')]), ...ElementFields }, { additionalProperties: false });
+export const ElementChangeBody = Type.Object(ElementFields, { additionalProperties: false });
+export const LoggingBody = Type.Object({ level: Type.Union([Type.Literal('ERROR'), Type.Literal('WARNING'), Type.Literal('INFO'), Type.Literal('TRACE')]) }, { additionalProperties: false });
+
 export const DeliveriesQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20 })) }, { additionalProperties: false });
 
 // ------------------------------------------------------------------ responses (named: components of the OpenAPI document)
 
 const ErrorBody = Obj(
-  { code: Type.String({ description: 'OIG_<AREA>_<WHAT>' }), message: Type.String() },
+  {
+    code: Type.String({ description: 'OIG_<AREA>_<WHAT>' }),
+    message: Type.String(),
+    fields: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'OIG_ADMIN_INVALID_FIELDS: a message per bad field of the request' })),
+  },
   { $id: 'Error', description: 'Every error of the admin API' },
 );
 
@@ -142,6 +177,20 @@ const Session = Obj(
   { $id: 'Session', description: 'A live application session' },
 );
 
+const MivbSettings = Obj(
+  {
+    outsidePrefix: Type.String(),
+    localCountryCode: Type.String(),
+    longDistancePrefix: Type.String(),
+    internationalPrefix: Type.String(),
+    localAreaCodes: Type.Array(Type.String()),
+    maxExtensionLength: Type.Integer(),
+    inboundTrunkServiceDigits: Type.String(),
+  },
+  { $id: 'MivbSettings', description: 'A MiVoice Business dial plan (Custom setup, or the defaults)' },
+);
+const MiccSettings = Obj({ transport: Enum(['http', 'https']) }, { $id: 'MiccSettings', description: 'How the MiContact Center REST API is reached' });
+
 const NetworkElement = Obj(
   {
     icpId: Type.String(),
@@ -149,10 +198,25 @@ const NetworkElement = Obj(
     address: Type.String(),
     name: Nullable(Type.String()),
     configured: Type.Boolean({ description: 'true: added by the administrator; false: first reached through getIcpId' }),
+    useDefaults: Type.Boolean({ description: "true: Default (the type's default values apply); false: Custom" }),
+    mivb: Nullable(Type.Ref('MivbSettings', { description: 'The settings in force (MI_VB only)' })),
+    micc: Nullable(Type.Ref('MiccSettings', { description: 'The settings in force (MI_CC only)' })),
     connectionState: Enum(['NOT_CONNECTED', 'CONNECTION_ATTEMPT', 'CONNECTION_INITIALIZING', 'CONNECTED', 'CONNECTION_FAILURE']),
     version: Nullable(Type.String({ description: 'What the controller reported' })),
   },
-  { $id: 'NetworkElement' },
+  { $id: 'NetworkElement', description: 'A MiContact Center is kept but not linked yet: its connectionState stays NOT_CONNECTED' },
+);
+const NetworkElementDefaults = Obj({ mivb: Type.Ref('MivbSettings'), micc: Type.Ref('MiccSettings') }, { $id: 'NetworkElementDefaults', description: 'What a Default element uses ("Set Default Values")' });
+const LoggingOption = Obj(
+  {
+    level: Enum(['ERROR', 'WARNING', 'INFO', 'TRACE']),
+    effective: Type.String({ description: 'The logger level in force (error, warn, info, debug, trace; silent in tests)' }),
+  },
+  { $id: 'LoggingOption', description: 'The Options tab logging level' },
+);
+const AdminSession = Obj(
+  { csrfToken: Type.String(), expiresInSeconds: Type.Integer({ description: 'Idle time left before the login ends' }) },
+  { $id: 'AdminSession', description: 'The live administrator login' },
 );
 
 // In the order the handlers build it (fast-json-stringify writes the schema's order).
@@ -274,7 +338,12 @@ const SHARED = [
   Account,
   EventChannelStats,
   Session,
+  MivbSettings,
+  MiccSettings,
   NetworkElement,
+  NetworkElementDefaults,
+  LoggingOption,
+  AdminSession,
   LicenceStatus,
   LicenceCount,
   LicensingOverview,
