@@ -42,10 +42,14 @@ install -D -m 0644 "${REPO}/appliance/systemd/openoig-firstboot.service" "${ROOT
 install -D -m 0644 "${REPO}/appliance/etc/openoig/gateway.env" "${ROOT}/etc/openoig/gateway.env"
 install -D -m 0644 "${REPO}/appliance/nginx/openoig.conf" "${ROOT}/etc/nginx/sites-available/openoig.conf"
 install -D -m 0644 "${REPO}/service/README.md" "${ROOT}/usr/share/doc/openoig-gateway/README.md"
-if [[ -d "${REPO}/admin-ui/dist" ]]; then
-  install -d "${ROOT}/usr/share/openoig-gateway/admin-ui"
-  cp -r "${REPO}/admin-ui/dist/." "${ROOT}/usr/share/openoig-gateway/admin-ui/"
-fi
+stage_end
+
+stage_begin "blade ${VERSION}: admin UI"
+# Built from source every time, so the blade never carries a stale UI (gateway.env points at it).
+(cd "${REPO}" && npm run --silent build -w @openoig/admin-ui -- --logLevel warn)
+[[ -f "${REPO}/admin-ui/dist/index.html" ]] || die "the admin UI build made no admin-ui/dist/index.html"
+install -d "${ROOT}/usr/share/openoig-gateway/admin-ui"
+cp -r "${REPO}/admin-ui/dist/." "${ROOT}/usr/share/openoig-gateway/admin-ui/"
 stage_end
 
 stage_begin "blade ${VERSION}: package"

@@ -118,6 +118,14 @@ describe('the booted appliance', () => {
     expect(String(plain.headers.location)).toMatch(/^https:\/\//);
   });
 
+  it('serves the admin UI from the blade over HTTPS, with its security headers (issue #6)', async () => {
+    const page = await httpsGet('/admin/oig/overview');
+    expect(page).toMatchObject({ status: 200, body: expect.stringContaining('<div id="root">') });
+    const script = /src="(\/admin\/assets\/[^"]+\.js)"/.exec(page.body)?.[1];
+    expect(script, page.body).toBeDefined();
+    expect(await httpsGet(script as string)).toMatchObject({ status: 200 });
+  });
+
   it('after its licence is activated, a client from the reference WSDL logs in as an application the test registers, keeps alive and logs out', async () => {
     // Point the appliance at the lab certificate and licensing servers, activate the lab's
     // virtual ARID and create the application's local password.
