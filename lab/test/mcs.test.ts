@@ -17,7 +17,7 @@ describe('lab MCS', () => {
       expect(verify('sha256', bytes, new X509Certificate(mcs.ca.certPem).publicKey, Buffer.from(first.signature, 'base64'))).toBe(true);
       const acl = JSON.parse(bytes.toString('utf8'));
       expect(acl.format).toBe('openoig-acl/1');
-      expect(acl.applications.map((a: { applicationName: string }) => a.applicationName)).toEqual(['LabStandard', 'LabAdvanced']);
+      expect(acl.applications.map((a: { applicationName: string }) => a.applicationName)).toEqual(['LabStandard', 'LabAdvanced', 'LabRecorder']);
       expect(bytes.toString('utf8')).not.toContain('lab-standard-secret');
       const second = JSON.parse(Buffer.from((await fetchAcl()).payload, 'base64').toString('utf8'));
       expect(Date.parse(second.issuedAt)).toBeGreaterThan(Date.parse(acl.issuedAt));
