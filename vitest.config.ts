@@ -2,15 +2,33 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['service/test/**/*.test.ts', 'lab/test/**/*.test.ts'],
-    // The image tests boot the built OVA and run with `npm run image:test` (vitest.image.config.ts).
-    exclude: ['**/node_modules/**', 'service/test/image/**'],
-    globalSetup: ['service/test/support/global-setup.ts'],
     // Two cores: two test files at a time, each in its own process.
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default', './service/test/support/summary-reporter.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'service',
+          include: ['service/test/**/*.test.ts', 'lab/test/**/*.test.ts'],
+          // The image tests boot the built OVA and run with `npm run image:test` (vitest.image.config.ts).
+          exclude: ['**/node_modules/**', 'service/test/image/**'],
+          globalSetup: ['service/test/support/global-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'admin-ui',
+          include: ['admin-ui/test/**/*.test.ts'],
+          // Browser tests: Debian's Chromium (installed when missing) and the built UI. They drive what
+          // `npm start` runs, which brings its own embedded PostgreSQL.
+          globalSetup: ['admin-ui/test/support/browser-setup.ts'],
+        },
+      },
+    ],
   },
 });

@@ -1,12 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freeLoopbackPort } from '../../src/storage/embedded-postgres';
 import { CcSession, describeEvent, type Answer } from '../support/cc-client';
+import { LAB_RUNNER_START_BUDGET_MS, startLabRunner, type LabRunner } from '../support/lab-runner';
 
 /**
  * Issue #4's "Done means", against what `npm start` runs (src/dev/run-with-lab.ts: the gateway,
@@ -14,41 +9,17 @@ import { CcSession, describeEvent, type Answer } from '../support/cc-client';
  * here): an application built from the reference WSDL logs in, finds phones, monitors them,
  * places, answers, transfers and clears calls, and sees every event.
  */
-const SERVICE_DIR = fileURLToPath(new URL('../..', import.meta.url));
-let child: ChildProcess;
-let dataDir: string;
+let lab: LabRunner | undefined;
 let url: string;
 let controlUrl: string;
-let output = '';
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'openoig-npm-start-'));
-  const [port, linkPort, controlPort] = [await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort()];
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(OIG_|DATABASE_URL$|PORT$|HOST$)/.test(name)));
-  child = spawn(process.execPath, ['--import', 'tsx', 'src/dev/run-with-lab.ts'], {
-    cwd: SERVICE_DIR,
-    env: { ...env, OIG_DATA_DIR: dataDir, PORT: String(port), OIG_PBX_LINK_PORT: String(linkPort), OIG_LAB_MIVB_CONTROL_PORT: String(controlPort), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const ready = /OpenOIG gateway with lab is ready at (http:\/\/\S+)[\s\S]*control API (http:\/\/\S+)[\s\S]*Press Ctrl\+C/;
-  for (let i = 0; i < 1200 && !ready.test(output); i++) {
-    if (child.exitCode !== null) throw new Error(`npm start's runner exited:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const match = ready.exec(output);
-  if (!match) throw new Error(`npm start's runner did not get ready:\n${output}`);
-  [url, controlUrl] = [match[1] as string, match[2] as string];
-}, 180_000);
+  lab = await startLabRunner();
+  ({ url, controlUrl } = lab);
+}, LAB_RUNNER_START_BUDGET_MS);
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  }
-  await rm(dataDir, { recursive: true, force: true });
+  await lab?.close();
 });
 
 /** A person at a lab phone, through the lab's HTTP control API. */
