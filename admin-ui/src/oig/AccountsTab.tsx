@@ -97,8 +97,7 @@ export function AccountsTab() {
               <SplitItem>
                 <Switch
                   id={`account-enabled-${account.id}`}
-                  aria-label={`${account.enabled ? 'Disable' : 'Enable'} ${name(account)}`}
-                  label="Enabled"
+                  aria-label={`Allow logins of ${name(account)}`}
                   isChecked={account.enabled}
                   isDisabled={toggling === account.id}
                   onChange={(_event, checked) => void setEnabled(account, checked)}

@@ -17,9 +17,14 @@ export function checkPasswordPair({ password, confirm }: PasswordPair): FieldErr
   return {};
 }
 
-/** A refused password (too short, control characters) is shown under the password field too. */
+/**
+ * A refused password is shown under the password field: the schema's refusal (length) names the
+ * localPassword field, the account service's (control characters) has its own code.
+ */
 export function passwordErrorOf(error: unknown): string | undefined {
-  return error instanceof ApiError && error.code === 'OIG_ACCOUNT_PASSWORD_INVALID' ? error.message : undefined;
+  if (!(error instanceof ApiError)) return undefined;
+  if (error.code === 'OIG_ACCOUNT_PASSWORD_INVALID') return error.message;
+  return error.code === 'OIG_ADMIN_INVALID_FIELDS' ? error.fields.localPassword : undefined;
 }
 
 interface PasswordPairFieldsProps {

@@ -96,7 +96,8 @@ describe('application accounts', () => {
       json: { code: 'OIG_ACCOUNT_APPLICATION_NOT_IN_ACL' },
     });
     const short = await api('POST', '/accounts', { admin, body: { companyName: LAB.company, applicationName: 'X', localPassword: 'abc' } });
-    expect(short).toMatchObject({ status: 400, json: { code: 'OIG_REST_INVALID_REQUEST' } });
+    // Refused by the schema, answered like the domain's field checks: a message for the form's field.
+    expect(short).toMatchObject({ status: 400, json: { code: 'OIG_ADMIN_INVALID_FIELDS', fields: { localPassword: 'Must be at least 4 characters' } } });
     expect(short.json.message).toMatch(/localPassword/);
     const extra = await api('POST', '/accounts', { admin, body: { companyName: 'a', applicationName: 'b', localPassword: 'long-enough', admin: true } });
     expect(extra.status).toBe(400);

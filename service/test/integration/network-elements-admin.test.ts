@@ -84,6 +84,14 @@ describe('network elements', () => {
     });
     expect((await admin.call('POST', '/network-elements', { type: 'MI_VB', address: '127.1.0.41', useDefaults: false })).json.code).toBe('OIG_ADMIN_INVALID_FIELDS');
     expect((await admin.call('PUT', '/network-element-defaults/mivb', { ...CUSTOM, maxExtensionLength: 99 })).json.fields).toHaveProperty('maxExtensionLength');
+    // What the schema refuses (a number as text, an overlong prefix) is named by its field too.
+    expect((await admin.call('PUT', '/network-element-defaults/mivb', { ...CUSTOM, maxExtensionLength: 'seven' })).json).toMatchObject({
+      code: 'OIG_ADMIN_INVALID_FIELDS',
+      fields: { maxExtensionLength: 'Must be a whole number' },
+    });
+    expect((await admin.call('PUT', '/network-element-defaults/mivb', { ...CUSTOM, outsidePrefix: '9'.repeat(40) })).json.fields).toEqual({ outsidePrefix: 'Must be at most 32 characters' });
+    // A property no form has is refused as a whole.
+    expect((await admin.call('PUT', '/network-element-defaults/mivb', { ...CUSTOM, extra: 1 })).json.code).toBe('OIG_REST_INVALID_REQUEST');
     expect((await admin.call('GET', '/network-elements')).json.length).toBe(before);
   });
 

@@ -36,14 +36,15 @@ const READY_DEADLINE_MS = LAB_RUNNER_START_BUDGET_MS - 15_000;
 const SERVICE_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const READY_BANNER = /OpenOIG gateway with lab is ready at (http:\/\/\S+)[\s\S]*control API (http:\/\/\S+)[\s\S]*Press Ctrl\+C/;
 
-export async function startLabRunner(): Promise<LabRunner> {
+/** `env`: more settings for the runner's gateway (e.g. OIG_MAX_SESSIONS), on top of its clean environment. */
+export async function startLabRunner(options: { env?: Record<string, string> } = {}): Promise<LabRunner> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'openoig-npm-start-'));
   const [port, linkPort, controlPort] = [await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort()];
   // The developer's own OIG_*, DATABASE_URL, PORT or HOST must not point the runner at their gateway or database.
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(OIG_|DATABASE_URL$|PORT$|HOST$)/.test(name)));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/dev/run-with-lab.ts'], {
     cwd: SERVICE_DIR,
-    env: { ...env, OIG_DATA_DIR: dataDir, PORT: String(port), OIG_PBX_LINK_PORT: String(linkPort), OIG_LAB_MIVB_CONTROL_PORT: String(controlPort), LOG_LEVEL: 'warn' },
+    env: { ...env, OIG_DATA_DIR: dataDir, PORT: String(port), OIG_PBX_LINK_PORT: String(linkPort), OIG_LAB_MIVB_CONTROL_PORT: String(controlPort), LOG_LEVEL: 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -80,7 +80,7 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): P
   const { auth, accounts, acl, sessions, callControl, licensing, reports, usage, elements, logging } = deps;
   await app.register(
     async (scope) => {
-      useJsonErrors(scope);
+      useJsonErrors(scope, { fieldErrors: true });
       addAdminSchemas(scope);
       await registerAdminOpenApi(scope);
 
