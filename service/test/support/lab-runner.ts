@@ -25,6 +25,8 @@ export interface LabRunner {
   stop(): Promise<void>;
   /** stop(), then removes the data directory. */
   close(): Promise<void>;
+  /** stop(), then starts the runner again on the same ports and data directory (a gateway restart). */
+  restart(): Promise<void>;
 }
 
 /** A hook timeout that covers startLabRunner() on a slow machine (first initdb, lab CA). */
@@ -41,19 +43,14 @@ export async function startLabRunner(options: { env?: Record<string, string> } =
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'openoig-npm-start-'));
   const [port, linkPort, controlPort] = [await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort()];
   // The developer's own OIG_*, DATABASE_URL, PORT or HOST must not point the runner at their gateway or database.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(OIG_|DATABASE_URL$|PORT$|HOST$)/.test(name)));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/dev/run-with-lab.ts'], {
-    cwd: SERVICE_DIR,
-    env: { ...env, OIG_DATA_DIR: dataDir, PORT: String(port), OIG_PBX_LINK_PORT: String(linkPort), OIG_LAB_MIVB_CONTROL_PORT: String(controlPort), LOG_LEVEL: 'warn', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(OIG_|DATABASE_URL$|PORT$|HOST$)/.test(name)));
+  const env = { ...clean, OIG_DATA_DIR: dataDir, PORT: String(port), OIG_PBX_LINK_PORT: String(linkPort), OIG_LAB_MIVB_CONTROL_PORT: String(controlPort), LOG_LEVEL: 'warn', ...options.env };
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  let child: ChildProcess | undefined;
 
   const stop = async (): Promise<void> => {
     // No pid: it never started; an exit code or signal: it has already gone.
-    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    if (!child || child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, 'exit');
     child.kill('SIGTERM');
     await exited;
@@ -62,15 +59,33 @@ export async function startLabRunner(options: { env?: Record<string, string> } =
     await stop();
     await rm(dataDir, { recursive: true, force: true });
   };
+  // Same ports and data directory each time, so a restarted runner is the same gateway at the same URL.
+  const spawnRunner = async (): Promise<{ url: string; controlUrl: string }> => {
+    const started = spawn(process.execPath, ['--import', 'tsx', 'src/dev/run-with-lab.ts'], { cwd: SERVICE_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = started;
+    const from = output.length;
+    started.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    started.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      return await readyUrls(started, () => output.slice(from));
+    } catch (err) {
+      await close();
+      throw err;
+    }
+  };
 
-  let urls: { url: string; controlUrl: string };
-  try {
-    urls = await readyUrls(child, () => output);
-  } catch (err) {
-    await close();
-    throw err;
-  }
-  return { ...urls, dataDir, output: () => output, stop, close };
+  const urls = await spawnRunner();
+  return {
+    ...urls,
+    dataDir,
+    output: () => output,
+    stop,
+    close,
+    restart: async () => {
+      await stop();
+      await spawnRunner();
+    },
+  };
 }
 
 /** Resolves with the URLs of the ready banner; rejects with the output if the runner exits or the deadline passes. */
