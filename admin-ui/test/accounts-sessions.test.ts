@@ -1,8 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAB_RUNNER_START_BUDGET_MS, startLabRunner, type LabRunner } from '../../service/test/support/lab-runner';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { LabRunner } from '../../service/test/support/lab-runner';
 import { attrOf, envelope, loginExEnvelope, postSoap } from '../../service/test/support/soap';
-import { adminLogin, expectNoSeriousA11yViolations, expectText, keepScreenshotOnFailure, launchBrowser, newPage } from './support/browser';
+import { expectNoSeriousA11yViolations, expectText } from './support/browser';
+import { firstAlert, openTab, tableNamed, useLabInBrowser } from './support/lab-browser';
 
 /**
  * The Application Accounts and Sessions tabs (installation guide "Application Accounts Tab",
@@ -20,19 +21,8 @@ type AppName = keyof typeof APPS;
 const TIME_ZONE = 'America/Toronto';
 
 let lab: LabRunner;
-let browser: Browser;
 let page: Page;
-
-beforeAll(async () => {
-  [lab, browser] = await Promise.all([startLabRunner({ env: { OIG_SESSION_TIMEOUT_MS: '3600000', OIG_MAX_SESSIONS: '2500' } }), launchBrowser()]);
-  page = await newPage(browser, { timezoneId: TIME_ZONE });
-  await adminLogin(page, lab.url);
-}, LAB_RUNNER_START_BUDGET_MS);
-
-afterAll(async () => {
-  await browser?.close();
-  await lab?.close();
-});
+useLabInBrowser({ env: { OIG_SESSION_TIMEOUT_MS: '3600000', OIG_MAX_SESSIONS: '2500' }, timezoneId: TIME_ZONE }, (started) => ({ lab, page } = started));
 
 async function appLogin(applicationName: AppName, localPassword: string = APPS[applicationName].localPassword): Promise<string | null> {
   const { body } = await postSoap(lab.url, loginExEnvelope({ companyName: COMPANY, applicationName, applicationPassword: APPS[applicationName].applicationPassword, localPassword }));
@@ -44,20 +34,13 @@ async function keepAlive(sessionId: string): Promise<boolean> {
   return attrOf(body, 'return', 'result') === 'true';
 }
 
-const table = (name: string) => page.getByRole('grid', { name }).or(page.getByRole('table', { name }));
+const table = (name: string) => tableNamed(page, name);
 const rowOf = (tableName: string, text: string) => table(tableName).getByRole('row').filter({ hasText: text });
-const statusAlert = () => page.locator('.pf-v6-c-alert').first();
-
-async function openTab(name: string): Promise<void> {
-  await page.getByRole('tab', { name }).click();
-  await expect.poll(() => page.getByRole('tab', { name }).getAttribute('aria-selected')).toBe('true');
-}
+const statusAlert = () => firstAlert(page);
 
 describe('Application Accounts tab', () => {
-  keepScreenshotOnFailure(() => page);
-
   it('asks for the application and shows the gateway refusing a too-short password under the field', async () => {
-    await openTab('Application Accounts');
+    await openTab(page, 'Application Accounts');
     await page.getByRole('button', { name: 'Create', exact: true }).click();
     await expectText(page.locator('#create-application-helper'), 'Choose the application');
     await expectText(page.locator('#create-password-helper'), 'Enter a local password');
@@ -162,10 +145,8 @@ describe('Application Accounts tab', () => {
 });
 
 describe('Sessions tab', () => {
-  keepScreenshotOnFailure(() => page);
-
   it('shows each session with its application, company, creation time in the browser\'s zone and type; Refresh brings new ones', async () => {
-    await openTab('Sessions');
+    await openTab(page, 'Sessions');
     const sessions = table('Sessions');
     await expectText(sessions, 'LabStandard');
     const count = await sessions.locator('tbody tr').count();

@@ -1,8 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAB_RUNNER_START_BUDGET_MS, startLabRunner, type LabRunner } from '../../service/test/support/lab-runner';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { LabRunner } from '../../service/test/support/lab-runner';
 import { attrOf, envelope, loginExEnvelope, postSoap } from '../../service/test/support/soap';
-import { adminLogin, expectNoSeriousA11yViolations, expectText, keepScreenshotOnFailure, launchBrowser, newPage } from './support/browser';
+import { adminLogin, expectNoSeriousA11yViolations, expectText } from './support/browser';
+import { mainNavigation, useLabInBrowser } from './support/lab-browser';
 
 /**
  * Issue #6's "Done means", in a real browser against what `npm start` runs: an administrator who
@@ -16,20 +17,10 @@ const RECORDER = { companyName: 'OpenOIG Lab', applicationName: 'LabRecorder', a
 const RECORDER_LOCAL_PASSWORD = 'recorder-local-1';
 
 let lab: LabRunner;
-let browser: Browser;
 let page: Page;
-
-beforeAll(async () => {
-  [lab, browser] = await Promise.all([startLabRunner(), launchBrowser()]);
-  page = await newPage(browser);
-  // The Sessions tab's 30-s refresh is then driven by the test's clock, not waited out.
-  await page.clock.install();
-}, LAB_RUNNER_START_BUDGET_MS);
-
-afterAll(async () => {
-  await browser?.close();
-  await lab?.close();
-});
+// Not logged in: logging in is the first step. The Sessions tab's 30-s refresh is driven by the
+// page's clock, installed before anything loads, not waited out.
+useLabInBrowser({ login: false, prepare: (fresh) => fresh.clock.install() }, (started) => ({ lab, page } = started));
 
 async function recorderLogin(localPassword: string): Promise<{ result: string | undefined; sessionId: string | undefined; body: string }> {
   const { body } = await postSoap(lab.url, loginExEnvelope({ ...RECORDER, localPassword }));
@@ -37,8 +28,6 @@ async function recorderLogin(localPassword: string): Promise<{ result: string | 
 }
 
 describe('an administrator new to OpenOIG, from the UI alone', () => {
-  keepScreenshotOnFailure(() => page);
-
   it('logs in (a wrong password is refused first)', async () => {
     await page.goto(`${lab.url}/admin/`);
     await expectNoSeriousA11yViolations(page, 'the login page');
@@ -67,12 +56,12 @@ describe('an administrator new to OpenOIG, from the UI alone', () => {
     await expectText(fact('Advanced Call Control available'), '50');
     await expectNoSeriousA11yViolations(page, 'the Overview tab');
     // Server Manager, Licensing: the ARID and its state.
-    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Licensing' }).click();
+    await mainNavigation(page).getByRole('link', { name: 'Licensing' }).click();
     await page.getByRole('heading', { name: 'Licensing', level: 1 }).waitFor();
     await expectText(page.locator('#licence-status'), 'ARID-LAB-0001');
     await expectText(page.locator('#licence-status'), 'Active');
     await expectNoSeriousA11yViolations(page, 'the Server Manager Licensing page');
-    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Open Integration Gateway' }).click();
+    await mainNavigation(page).getByRole('link', { name: 'Open Integration Gateway' }).click();
     await page.getByRole('heading', { name: 'Open Integration Gateway', level: 1 }).waitFor();
     // The panels collapse.
     await page.locator('#licensing-panel-toggle').click();

@@ -1,8 +1,8 @@
 import { startLabSmtp, type LabSmtp } from '@openoig/lab/smtp';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAB_RUNNER_START_BUDGET_MS, startLabRunner, type LabRunner } from '../../service/test/support/lab-runner';
-import { adminLogin, expectNoSeriousA11yViolations, expectText, keepScreenshotOnFailure, launchBrowser, newPage } from './support/browser';
+import { expectNoSeriousA11yViolations, expectText } from './support/browser';
+import { firstAlert, mainNavigation, openTab, tableNamed, useLabInBrowser } from './support/lab-browser';
 
 /**
  * The Network Elements and Options tabs (installation guide "Network Elements Tab", "Options
@@ -10,38 +10,24 @@ import { adminLogin, expectNoSeriousA11yViolations, expectText, keepScreenshotOn
  * the gateway's refusals, the one MiContact Center, edit, delete, Set Default Values, and the
  * usage report sent now through a real SMTP server on loopback, delivered and refused.
  */
-let lab: LabRunner;
-let smtp: LabSmtp;
-let browser: Browser;
 let page: Page;
-
+let smtp: LabSmtp;
+// One attempt per report, so a refused delivery is reported at once.
+useLabInBrowser({ env: { OIG_USAGE_REPORT_ATTEMPTS: '1' } }, (started) => (page = started.page));
 beforeAll(async () => {
-  // One attempt per report, so a refused delivery is reported at once.
-  [lab, smtp, browser] = await Promise.all([startLabRunner({ env: { OIG_USAGE_REPORT_ATTEMPTS: '1' } }), startLabSmtp(), launchBrowser()]);
-  page = await newPage(browser);
-  await adminLogin(page, lab.url);
-}, LAB_RUNNER_START_BUDGET_MS);
-
+  smtp = await startLabSmtp();
+});
 afterAll(async () => {
-  await browser?.close();
   await smtp?.stop();
-  await lab?.close();
 });
 
-const table = (name: string) => page.getByRole('grid', { name }).or(page.getByRole('table', { name }));
+const table = (name: string) => tableNamed(page, name);
 const rowOf = (text: string) => table('Network Elements').getByRole('row').filter({ hasText: text });
-const statusAlert = () => page.locator('.pf-v6-c-alert').first();
-
-async function openTab(name: string): Promise<void> {
-  await page.getByRole('tab', { name }).click();
-  await expect.poll(() => page.getByRole('tab', { name }).getAttribute('aria-selected')).toBe('true');
-}
+const statusAlert = () => firstAlert(page);
 
 describe('Network Elements tab', () => {
-  keepScreenshotOnFailure(() => page);
-
   it('names each bad field of a Custom MiVoice Business under the field and adds nothing', async () => {
-    await openTab('Network Elements');
+    await openTab(page, 'Network Elements');
     await expectText(table('Network Elements'), '127.1.0.2');
     const count = await table('Network Elements').locator('tbody tr').count();
     await page.getByRole('button', { name: 'Add Network Element' }).click();
@@ -159,10 +145,8 @@ describe('Network Elements tab', () => {
 });
 
 describe('Options tab and E-mail Settings: the usage report', () => {
-  keepScreenshotOnFailure(() => page);
-
   it('refuses an address that is not one, and a report with no mail server', async () => {
-    await openTab('Options');
+    await openTab(page, 'Options');
     await page.locator('#report-recipient').fill('not-an-address');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expectText(statusAlert(), "The report recipient 'not-an-address' is not an e-mail address");
@@ -176,7 +160,7 @@ describe('Options tab and E-mail Settings: the usage report', () => {
   });
 
   it('sets the mail server on the E-mail Settings page, with its checks', async () => {
-    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'E-mail Settings' }).click();
+    await mainNavigation(page).getByRole('link', { name: 'E-mail Settings' }).click();
     await page.getByRole('heading', { name: 'E-mail Settings', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expectText(page.locator('#smtp-host-helper'), 'Enter the mail server');
@@ -199,8 +183,8 @@ describe('Options tab and E-mail Settings: the usage report', () => {
   });
 
   it('sends the report now and shows that it was delivered, or why not', async () => {
-    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Open Integration Gateway' }).click();
-    await openTab('Options');
+    await mainNavigation(page).getByRole('link', { name: 'Open Integration Gateway' }).click();
+    await openTab(page, 'Options');
     await page.getByRole('button', { name: 'Send Report To Email Now' }).click();
     await expectText(statusAlert(), /The usage report \(\d{4}-\d\d-01 to \d{4}-\d\d-\d\d\) was sent to reports@lab\.test\./);
     const mail = await smtp.waitForMessage((m) => m.to.includes('reports@lab.test'), 10_000);

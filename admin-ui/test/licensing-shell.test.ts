@@ -1,8 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAB_RUNNER_START_BUDGET_MS, startLabRunner, type LabRunner } from '../../service/test/support/lab-runner';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { LabRunner } from '../../service/test/support/lab-runner';
 import { attrOf, loginExEnvelope, postSoap } from '../../service/test/support/soap';
-import { adminLogin, expectNoSeriousA11yViolations, expectText, keepScreenshotOnFailure, launchBrowser, newPage } from './support/browser';
+import { adminLogin, expectNoSeriousA11yViolations, expectText } from './support/browser';
+import { firstAlert, mainNavigation, useLabInBrowser } from './support/lab-browser';
 
 /**
  * The Server Manager's Licensing page (installation guide "License Activation": ARID, sync,
@@ -10,26 +11,13 @@ import { adminLogin, expectNoSeriousA11yViolations, expectText, keepScreenshotOn
  * that does not exist and, last, a gateway that stops answering.
  */
 let lab: LabRunner;
-let browser: Browser;
 let page: Page;
+useLabInBrowser({}, (started) => ({ lab, page } = started));
 
-beforeAll(async () => {
-  [lab, browser] = await Promise.all([startLabRunner(), launchBrowser()]);
-  page = await newPage(browser);
-  await adminLogin(page, lab.url);
-}, LAB_RUNNER_START_BUDGET_MS);
-
-afterAll(async () => {
-  await browser?.close();
-  await lab?.close();
-});
-
-const statusAlert = () => page.locator('.pf-v6-c-alert').first();
-const nav = () => page.getByRole('navigation', { name: 'Main navigation' });
+const statusAlert = () => firstAlert(page);
+const nav = () => mainNavigation(page);
 
 describe('Server Manager, Licensing', () => {
-  keepScreenshotOnFailure(() => page);
-
   it('syncs the licence with the licensing server now', async () => {
     await nav().getByRole('link', { name: 'Licensing' }).click();
     await expectText(page.locator('#licence-status'), 'ARID-LAB-0001');
@@ -72,8 +60,6 @@ describe('Server Manager, Licensing', () => {
 });
 
 describe('every page', () => {
-  keepScreenshotOnFailure(() => page);
-
   it('answers an unknown page with a way back', async () => {
     await page.goto(`${lab.url}/admin/no/such/page`);
     await page.getByRole('heading', { name: 'Page not found' }).waitFor();

@@ -1,8 +1,7 @@
-import { Bullseye, Spinner } from '@patternfly/react-core';
 import { useState } from 'react';
 import { api, unwrap, type Schemas } from '../api/client';
 import { useLoad } from '../api/useLoad';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { NotLoaded } from '../components/NotLoaded';
 import type { FieldErrors } from '../components/fieldErrors';
 import { SelectField } from '../components/fields';
 import { FormModal } from '../components/FormModal';
@@ -59,9 +58,8 @@ export function DefaultsModal({ onClose, onSaved }: { onClose: () => void; onSav
       error={error}
       errorContext="The default values were not saved."
     >
-      {defaults.error !== undefined && <ErrorAlert error={defaults.error} context="The default values could not be loaded." />}
       {!current ? (
-        <Bullseye>{defaults.loading && <Spinner aria-label="Loading the default values" />}</Bullseye>
+        <NotLoaded loaded={defaults} what="the default values" />
       ) : (
         <>
           <SelectField

@@ -1,8 +1,8 @@
-import { Bullseye, FormGroup, Radio, Spinner } from '@patternfly/react-core';
+import { FormGroup, Radio } from '@patternfly/react-core';
 import { useState } from 'react';
 import { api, unwrap, type Schemas } from '../api/client';
 import { useLoad } from '../api/useLoad';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { NotLoaded } from '../components/NotLoaded';
 import type { FieldErrors } from '../components/fieldErrors';
 import { SelectField, TextField } from '../components/fields';
 import { FormModal } from '../components/FormModal';
@@ -99,9 +99,8 @@ export function ElementModal({ element, hasMicc, onClose, onSaved }: ElementModa
       error={error}
       errorContext={element ? 'The network element was not saved.' : 'The network element was not added.'}
     >
-      {defaults.error !== undefined && <ErrorAlert error={defaults.error} context="The default values could not be loaded." />}
       {!current ? (
-        <Bullseye>{defaults.loading && <Spinner aria-label="Loading the default values" />}</Bullseye>
+        <NotLoaded loaded={defaults} what="the default values" />
       ) : (
         <>
           {!element && (

@@ -1,8 +1,8 @@
 import { Button, Label, Split, SplitItem, ToolbarItem } from '@patternfly/react-core';
 import { PencilAltIcon, PlusCircleIcon, SyncAltIcon, TimesIcon } from '@patternfly/react-icons';
-import { useEffect, useRef, useState } from 'react';
-import { api, BACKGROUND, unwrap, type Schemas } from '../api/client';
-import { useLoad } from '../api/useLoad';
+import { useState } from 'react';
+import { api, unwrap, type Schemas } from '../api/client';
+import { usePolledLoad } from '../api/usePolledLoad';
 import { ConfirmModal } from '../components/ConfirmModal';
 import { DataTable, type Column } from '../components/DataTable';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -39,7 +39,7 @@ const COLUMNS: readonly Column<Element>[] = [
   { title: 'Setup', cell: (e) => (e.useDefaults ? 'Default' : 'Custom'), text: (e) => (e.useDefaults ? 'Default' : 'Custom'), width: 10 },
 ];
 
-/** While a controller is not connected yet, its state is polled this often, so "Connected" shows without a click. */
+/** How often the list is read again while a controller is connecting. */
 const LINK_POLL_MS = 3_000;
 
 /**
@@ -48,23 +48,15 @@ const LINK_POLL_MS = 3_000;
  * Custom; edit; delete with confirmation; Set Default Values per type.
  */
 export function NetworkElementsTab() {
-  const background = useRef(false);
-  const loaded = useLoad(() => unwrap(api.GET('/api/admin/network-elements', background.current ? { headers: BACKGROUND } : {})));
+  // While a controller is not connected yet its state is polled, so "Connected" shows without a click.
+  const loaded = usePolledLoad(
+    (init) => unwrap(api.GET('/api/admin/network-elements', init)),
+    (elements) => ((elements ?? []).some((e) => e.type === 'MI_VB' && e.connectionState !== 'CONNECTED') ? LINK_POLL_MS : null),
+  );
   const { statusAlert, showSuccess } = useActionStatus();
   const [dialog, setDialog] = useState<{ kind: 'add' } | { kind: 'edit'; element: Element } | { kind: 'defaults' } | null>(null);
   const [deleting, setDeleting] = useState<Element | null>(null);
   const { data, reload } = loaded;
-
-  const settling = (data ?? []).some((e) => e.type === 'MI_VB' && e.connectionState !== 'CONNECTED');
-  useEffect(() => {
-    if (!settling) return;
-    const timer = setInterval(() => {
-      background.current = true;
-      void reload(); // the load function has read the flag synchronously by now
-      background.current = false;
-    }, LINK_POLL_MS);
-    return () => clearInterval(timer);
-  }, [settling, reload]);
 
   const hasMicc = (data ?? []).some((e) => e.type === 'MI_CC');
   const label = (e: Element) => `${TYPE_NAMES[e.type]} ${e.address}`;

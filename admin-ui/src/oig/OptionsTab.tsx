@@ -4,7 +4,7 @@ import { Link } from 'react-router-dom';
 import { api, unwrap, type Schemas } from '../api/client';
 import { useLoad } from '../api/useLoad';
 import { DataTable, type Column } from '../components/DataTable';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { NotLoaded } from '../components/NotLoaded';
 import { SelectField, TextField } from '../components/fields';
 import { Panel } from '../components/Panel';
 import { formatDateTime } from '../components/time';
@@ -62,7 +62,7 @@ function LoggingForm() {
     });
   };
 
-  if (!loaded.data) return loaded.error !== undefined ? <ErrorAlert error={loaded.error} context="The logging level could not be loaded." /> : null;
+  if (!loaded.data) return <NotLoaded loaded={loaded} what="the logging level" />;
   return (
     <>
       {statusAlert}
@@ -159,7 +159,7 @@ function UsageReportForm() {
     });
   };
 
-  if (!data) return loaded.error !== undefined ? <ErrorAlert error={loaded.error} context="The usage report settings could not be loaded." /> : null;
+  if (!data) return <NotLoaded loaded={loaded} what="the usage report settings" />;
   const unsaved = shown.trim() !== (data.recipient ?? '');
   return (
     <>

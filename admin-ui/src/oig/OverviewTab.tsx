@@ -1,7 +1,7 @@
-import { Alert, Bullseye, Spinner } from '@patternfly/react-core';
+import { Alert } from '@patternfly/react-core';
 import { api, unwrap, type Schemas } from '../api/client';
 import { useLoad } from '../api/useLoad';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { NotLoaded } from '../components/NotLoaded';
 import { Facts, yesNo } from '../components/Facts';
 import { Panel } from '../components/Panel';
 
@@ -32,10 +32,9 @@ function licensingFacts(licensing: Schemas['LicensingOverview']): [string, strin
 
 /** Overview tab: the gateway's current state and its licensing (installation guide "Overview Tab"). */
 export function OverviewTab() {
-  const { data, error, loading } = useLoad(() => unwrap(api.GET('/api/admin/overview')));
-  if (!data) {
-    return error ? <ErrorAlert error={error} context="The overview could not be loaded." /> : <Bullseye>{loading && <Spinner aria-label="Loading the overview" />}</Bullseye>;
-  }
+  const loaded = useLoad(() => unwrap(api.GET('/api/admin/overview')));
+  const { data } = loaded;
+  if (!data) return <NotLoaded loaded={loaded} what="the overview" />;
   const { licensing } = data;
   return (
     <>

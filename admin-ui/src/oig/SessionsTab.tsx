@@ -1,8 +1,8 @@
 import { Button, Label, ToolbarItem } from '@patternfly/react-core';
 import { SyncAltIcon } from '@patternfly/react-icons';
-import { useEffect, useRef, useState } from 'react';
-import { api, BACKGROUND, unwrap, type Schemas } from '../api/client';
-import { useLoad } from '../api/useLoad';
+import { useEffect, useState } from 'react';
+import { api, unwrap, type Schemas } from '../api/client';
+import { usePolledLoad } from '../api/usePolledLoad';
 import { DataTable, type Column } from '../components/DataTable';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { formatDateTime } from '../components/time';
@@ -34,28 +34,20 @@ const COLUMNS: readonly Column<Session>[] = [
 
 /**
  * Sessions tab (installation guide "Sessions Tab"): the live application sessions, refreshed every
- * 30 s while the tab is open and on demand. The automatic refresh says so to the gateway
- * (BACKGROUND), so it does not keep an administrator who walked away logged in.
+ * 30 s while the tab is open (a background refresh: it does not keep an idle login alive) and
+ * on demand.
  */
 export function SessionsTab() {
-  // Read when a load starts: only the timer's loads are background ones.
-  const background = useRef(false);
-  const loaded = useLoad(() => unwrap(api.GET('/api/admin/sessions', background.current ? { headers: BACKGROUND } : {})));
+  const loaded = usePolledLoad(
+    (init) => unwrap(api.GET('/api/admin/sessions', init)),
+    () => SESSIONS_REFRESH_MS,
+  );
   const [refreshedAt, setRefreshedAt] = useState<Date | null>(null);
   const { reload } = loaded;
 
   useEffect(() => {
     if (loaded.data && !loaded.loading) setRefreshedAt(new Date());
   }, [loaded.data, loaded.loading]);
-
-  useEffect(() => {
-    const timer = setInterval(() => {
-      background.current = true;
-      void reload(); // the load function has read the flag synchronously by now
-      background.current = false;
-    }, SESSIONS_REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [reload]);
 
   return (
     <>

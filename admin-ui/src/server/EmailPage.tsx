@@ -1,9 +1,9 @@
-import { ActionGroup, Bullseye, Button, Checkbox, Form, PageSection, Spinner, Title } from '@patternfly/react-core';
+import { ActionGroup, Button, Checkbox, Form, PageSection, Title } from '@patternfly/react-core';
 import { useState, type FormEvent } from 'react';
 import { api, unwrap, type Schemas } from '../api/client';
 import { useLoad } from '../api/useLoad';
 import { ConfirmModal } from '../components/ConfirmModal';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { NotLoaded } from '../components/NotLoaded';
 import { SelectField, TextAreaField, TextField } from '../components/fields';
 import { Panel } from '../components/Panel';
 import { useActionStatus } from '../components/useActionStatus';
@@ -86,11 +86,7 @@ export function EmailPage() {
       </Title>
       {statusAlert}
       {!current ? (
-        loaded.error !== undefined ? (
-          <ErrorAlert error={loaded.error} context="The e-mail settings could not be loaded." />
-        ) : (
-          <Bullseye>{loaded.loading && <Spinner aria-label="Loading the e-mail settings" />}</Bullseye>
-        )
+        <NotLoaded loaded={loaded} what="the e-mail settings" />
       ) : (
         <Panel
           id="smtp-settings"

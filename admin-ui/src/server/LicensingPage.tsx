@@ -1,9 +1,9 @@
-import { ActionGroup, Alert, Bullseye, Button, Form, Label, PageSection, Spinner, Title } from '@patternfly/react-core';
+import { ActionGroup, Alert, Button, Form, Label, PageSection, Title } from '@patternfly/react-core';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, unwrap, type Schemas } from '../api/client';
 import { useLoad } from '../api/useLoad';
 import { ConfirmModal } from '../components/ConfirmModal';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { NotLoaded } from '../components/NotLoaded';
 import { Facts } from '../components/Facts';
 import { TextField } from '../components/fields';
 import { Panel } from '../components/Panel';
@@ -82,11 +82,7 @@ export function LicensingPage() {
       </Title>
       {statusAlert}
       {!loaded.data ? (
-        loaded.error !== undefined ? (
-          <ErrorAlert error={loaded.error} context="The licence status could not be loaded." />
-        ) : (
-          <Bullseye>{loaded.loading && <Spinner aria-label="Loading the licence status" />}</Bullseye>
-        )
+        <NotLoaded loaded={loaded} what="the licence status" />
       ) : (
         <>
           <Panel
