@@ -6,6 +6,7 @@ import { LoginPage, type LoginNotice } from './login/LoginPage';
 import { OigPage } from './oig/OigPage';
 import { EmailPage } from './server/EmailPage';
 import { LicensingPage } from './server/LicensingPage';
+import { PasswordPage } from './server/PasswordPage';
 import { AppLayout } from './shell/AppLayout';
 import { UnreachablePage } from './shell/UnreachablePage';
 
@@ -87,6 +88,7 @@ export function App() {
             <Route path="/server" element={<Navigate to="/server/licensing" replace />} />
             <Route path="/server/licensing" element={<LicensingPage />} />
             <Route path="/server/email" element={<EmailPage />} />
+            <Route path="/server/password" element={<PasswordPage />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </AppLayout>

@@ -109,3 +109,43 @@ describe('every page', () => {
     expect(page.url()).toMatch(/\/admin\/oig\/sessions$/);
   });
 });
+
+describe('Server Manager, Administrator Password', () => {
+  it('changes the password: the current one is checked, the new one typed twice; the old one then fails', async () => {
+    await nav().getByRole('link', { name: 'Administrator Password' }).click();
+    await page.getByRole('heading', { name: 'Administrator Password', level: 1 }).waitFor();
+    await expectText(page.locator('#admin-password-status'), 'The password set at installation is in use');
+    const change = page.getByRole('button', { name: 'Change password' });
+
+    await page.locator('#admin-currentPassword').fill('not-the-password');
+    await page.locator('#admin-newPassword').fill('lab-admin-new-1');
+    await page.locator('#admin-confirm').fill('lab-admin-new-2');
+    await change.click();
+    await expectText(page.locator('#admin-confirm-helper'), 'The two new passwords do not match');
+
+    await page.locator('#admin-confirm').fill('lab-admin-new-1');
+    await change.click();
+    await expectText(page.locator('#admin-currentPassword-helper'), 'This is not the current administrator password');
+    expect(await page.locator('#admin-currentPassword').getAttribute('aria-invalid')).toBe('true');
+
+    await page.locator('#admin-currentPassword').fill('admin');
+    await page.locator('#admin-newPassword').fill('short');
+    await page.locator('#admin-confirm').fill('short');
+    await change.click();
+    await expectText(page.locator('#admin-newPassword-helper'), 'Must be at least 8 characters');
+    await expectNoSeriousA11yViolations(page, 'the Administrator Password page with field errors');
+
+    await page.locator('#admin-newPassword').fill('lab-admin-new-1');
+    await page.locator('#admin-confirm').fill('lab-admin-new-1');
+    await change.click();
+    await expectText(statusAlert(), 'The administrator password is changed.');
+    await expectText(page.locator('#admin-password-status'), 'Last changed');
+    expect(await page.locator('#admin-currentPassword').inputValue()).toBe('');
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.locator('#login-password').fill('admin');
+    await page.getByRole('button', { name: 'Log in', exact: true }).click();
+    await expectText(page.locator('.pf-v6-c-alert'), 'Wrong administrator password');
+    await adminLogin(page, lab.url, 'lab-admin-new-1');
+  });
+});

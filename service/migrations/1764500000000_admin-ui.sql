@@ -3,6 +3,8 @@
 -- across restarts. Network elements get the seed's Default/Custom setup: a Default element uses
 -- the per-type defaults ("Set Default Values"), a Custom one its own settings (the existing
 -- `settings` column). Only one MiContact Center may exist (installation guide, Network Elements).
+-- The administrator password, once changed in the UI, is kept here as a scrypt hash (one row);
+-- until then the one configured at installation (OIG_ADMIN_PASSWORD) is the password.
 
 CREATE TABLE gateway_option (
   name        text        PRIMARY KEY,
@@ -20,7 +22,14 @@ CREATE TABLE network_element_default (
   updated_at  timestamptz NOT NULL DEFAULT now()
 );
 
+CREATE TABLE admin_credential (
+  id            boolean     PRIMARY KEY DEFAULT true CHECK (id),
+  password_hash text        NOT NULL,
+  changed_at    timestamptz NOT NULL DEFAULT now()
+);
+
 -- Down Migration
+DROP TABLE admin_credential;
 DROP TABLE network_element_default;
 DROP INDEX network_element_one_micc;
 ALTER TABLE network_element DROP COLUMN use_defaults;

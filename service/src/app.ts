@@ -30,6 +30,7 @@ import { McsAclClient, UnconfiguredAclSource } from './mcs/acl-client';
 import { createPbxLinks } from './pbx/pbx-links';
 import { PgAccountStore } from './storage/account-store';
 import { PgAclSnapshotStore } from './storage/acl-store';
+import { PgAdminCredentialStore } from './storage/admin-credential-store';
 import { PgAdminSessionStore } from './storage/admin-session-store';
 import { PgActivationStore } from './storage/licence-store';
 import { PgNetworkElementStore } from './storage/network-element-store';
@@ -268,7 +269,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     const serviceVersions = (): string => soapServices.map((b) => `${b.service.name}=${OIG_CONTRACT_VERSION}`).join(';');
     soapServices.push(sessionServiceBinding(sessions, serviceVersions));
     soapServices.push(standardCCServiceBinding(sessions, callControl, events));
-    const adminAuth = createAdminAuth(new PgAdminSessionStore(pool), config.admin.password);
+    const adminAuth = createAdminAuth(new PgAdminSessionStore(pool), new PgAdminCredentialStore(pool), config.admin.password);
 
     /** The same routes on every listener (HTTP, and HTTPS when configured). */
     const buildServer = async (https?: { key: string; cert: string }): Promise<FastifyInstance> => {

@@ -77,6 +77,7 @@ export function AppLayout({ onLogout, loggingOut, children }: AppLayoutProps) {
           <NavGroup title="Server Manager">
             {item('/server/licensing', 'Licensing', pathname === '/server/licensing')}
             {item('/server/email', 'E-mail Settings', pathname === '/server/email')}
+            {item('/server/password', 'Administrator Password', pathname === '/server/password')}
           </NavGroup>
         </Nav>
       </PageSidebarBody>

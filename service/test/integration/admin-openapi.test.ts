@@ -11,6 +11,7 @@ import addFormats from 'ajv-formats';
 import Fastify from 'fastify';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PgAdminCredentialStore } from '../../src/storage/admin-credential-store';
 import { PgAdminSessionStore } from '../../src/storage/admin-session-store';
 import { createAdminAuth } from '../../src/transport/admin/admin-auth';
 import { ADMIN_PREFIX, registerAdminApi } from '../../src/transport/admin/admin-routes';
@@ -44,6 +45,8 @@ const OPERATIONS = [
   'DELETE /accounts/{id}',
   'GET /sessions',
   'GET /session',
+  'GET /password',
+  'PUT /password',
   'GET /network-elements',
   'POST /network-elements',
   'PUT /network-elements/{icpId}',
@@ -105,7 +108,7 @@ async function startPlainJsonTwin(): Promise<{ url: string; close(): Promise<voi
   server.setSerializerCompiler(() => (data) => JSON.stringify(data));
   await server.register(cookiePlugin);
   await registerAdminApi(server, {
-    auth: createAdminAuth(new PgAdminSessionStore(gateway.pool), LAB.adminPassword),
+    auth: createAdminAuth(new PgAdminSessionStore(gateway.pool), new PgAdminCredentialStore(gateway.pool), LAB.adminPassword),
     accounts: gateway.accounts,
     acl: gateway.acl,
     sessions: gateway.sessions,
@@ -188,8 +191,8 @@ async function each(method: string, template: string, onGateway: Parameters<type
   return [served, plain];
 }
 
-async function login(base: string, where: string): Promise<Login> {
-  const res = await call(base, 'POST', '/login', { body: { password: LAB.adminPassword } });
+async function login(base: string, where: string, password: string = LAB.adminPassword): Promise<Login> {
+  const res = await call(base, 'POST', '/login', { body: { password } });
   expectConforms('POST', '/login', res, where);
   return { cookie: String(res.setCookie).split(';')[0] as string, csrf: res.json.csrfToken };
 }
@@ -400,6 +403,20 @@ describe('every answer of a walk through the admin API conforms to the document'
     expectConforms('POST', '/licence/activate', activatedAgain, 'gateway');
     expect([deactivatedAgain.json.licence.state, activatedAgain.json.licence.state]).toEqual(['unlicensed', 'active']);
     await same('GET', '/licence');
+  });
+
+  it('administrator password: status, a refused change, a change through each', async () => {
+    expect((await same('GET', '/password')).json).toEqual({ changedAt: null });
+    const wrong = await same('PUT', '/password', { body: { currentPassword: 'not-it', newPassword: 'walk-admin-one' } });
+    expect([wrong.status, wrong.json.fields]).toEqual([400, { currentPassword: 'This is not the current administrator password' }]);
+    // A change ends every other administrator login: each side logs in again after the other's change.
+    const served = await call(env.url, 'PUT', '/password', { login: gatewayLogin, body: { currentPassword: LAB.adminPassword, newPassword: 'walk-admin-one' } });
+    expectConforms('PUT', '/password', served, 'gateway');
+    twinLogin = await login(twin.url, 'twin', 'walk-admin-one');
+    const plain = await call(twin.url, 'PUT', '/password', { login: twinLogin, body: { currentPassword: 'walk-admin-one', newPassword: 'walk-admin-two' } });
+    expectConforms('PUT', '/password', plain, 'handler as returned');
+    gatewayLogin = await login(env.url, 'gateway', 'walk-admin-two');
+    await same('GET', '/password');
   });
 
   it('logout', async () => {

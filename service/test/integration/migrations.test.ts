@@ -14,7 +14,7 @@ describe('schema migrations', () => {
     try {
       const applied = await migrate(pool, 'up', log);
       expect(applied.length).toBeGreaterThan(0);
-      expect(await tables()).toEqual(['acl_snapshot', 'admin_session', 'app_session', 'appliance_identity', 'application_account', 'gateway_option', 'licence_activation', 'network_element', 'network_element_default', 'usage_application_day', 'usage_gateway_day', 'usage_report_delivery', 'usage_report_settings']);
+      expect(await tables()).toEqual(['acl_snapshot', 'admin_credential', 'admin_session', 'app_session', 'appliance_identity', 'application_account', 'gateway_option', 'licence_activation', 'network_element', 'network_element_default', 'usage_application_day', 'usage_gateway_day', 'usage_report_delivery', 'usage_report_settings']);
       expect(await migrate(pool, 'up', log)).toEqual([]);
       await migrate(pool, 'down', log, { count: Infinity });
       expect(await tables()).toEqual([]);

@@ -1,11 +1,14 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { oigError } from '../../errors';
+import { hashPassword, PasswordVerifier } from '../../domain/passwords';
+import { InvalidFieldsError, oigError } from '../../errors';
+import type { PgAdminCredentialStore } from '../../storage/admin-credential-store';
 import type { PgAdminSessionStore } from '../../storage/admin-session-store';
 
 /**
- * Administrator login for the admin API: the password from configuration, a random cookie
- * token (HttpOnly, SameSite=Strict; only its hash is stored) and a CSRF token that every
+ * Administrator login for the admin API: the password (the one configured at installation until
+ * the administrator changes it; then only its scrypt hash is kept, in the database), a random
+ * cookie token (HttpOnly, SameSite=Strict; only its hash is stored) and a CSRF token that every
  * state-changing request must echo in the `X-CSRF-Token` header.
  */
 export const ADMIN_COOKIE = 'oig_admin';
@@ -23,6 +26,14 @@ export function passwordMatches(given: string, expected: string): boolean {
   return timingSafeEqual(sha256(given), sha256(expected));
 }
 
+/** Long enough to resist guessing over the network; the installation's first password is not held to it. */
+export const ADMIN_PASSWORD_MIN_LENGTH = 8;
+
+export interface AdminPasswordStatus {
+  /** When the administrator last changed it; null: the password configured at installation is in use. */
+  changedAt: Date | null;
+}
+
 export interface AdminAuth {
   login(request: FastifyRequest, reply: FastifyReply, password: string): Promise<{ csrfToken: string; expiresInSeconds: number }>;
   logout(request: FastifyRequest, reply: FastifyReply): Promise<void>;
@@ -30,16 +41,24 @@ export interface AdminAuth {
   require(request: FastifyRequest): Promise<void>;
   /** The live login's CSRF token (for a reloaded page) and the idle time left; 401 without one. */
   session(request: FastifyRequest): Promise<{ csrfToken: string; expiresInSeconds: number }>;
+  passwordStatus(): Promise<AdminPasswordStatus>;
+  /** Checks the current password, stores the new one's hash and ends every other administrator login. */
+  changePassword(request: FastifyRequest, currentPassword: string, newPassword: string): Promise<AdminPasswordStatus>;
 }
 
-export function createAdminAuth(store: PgAdminSessionStore, adminPassword: string): AdminAuth {
+export function createAdminAuth(store: PgAdminSessionStore, credentials: PgAdminCredentialStore, configuredPassword: string): AdminAuth {
+  const verifier = new PasswordVerifier();
   const tokenHashOf = (request: FastifyRequest): Buffer | undefined => {
     const token = request.cookies[ADMIN_COOKIE];
     return token ? sha256(token) : undefined;
   };
+  const isPassword = async (given: string): Promise<boolean> => {
+    const changed = await credentials.load();
+    return changed ? verifier.verify(given, changed.passwordHash) : passwordMatches(given, configuredPassword);
+  };
   return {
     async login(request, reply, password) {
-      if (!passwordMatches(password, adminPassword)) throw oigError('OIG_ADMIN_WRONG_PASSWORD', 'Wrong administrator password');
+      if (!(await isPassword(password))) throw oigError('OIG_ADMIN_WRONG_PASSWORD', 'Wrong administrator password');
       const token = randomBytes(32).toString('base64url');
       const csrfToken = randomBytes(24).toString('base64url');
       await store.create(sha256(token), csrfToken, new Date(Date.now() + ADMIN_IDLE_MS));
@@ -73,6 +92,20 @@ export function createAdminAuth(store: PgAdminSessionStore, adminPassword: strin
       const live = hash && (await store.peek(hash));
       if (!live) throw oigError('OIG_ADMIN_UNAUTHENTICATED', 'Administrator login required');
       return { csrfToken: live.csrfToken, expiresInSeconds: Math.max(0, Math.round((live.expiresAt.getTime() - Date.now()) / 1000)) };
+    },
+    async passwordStatus() {
+      return { changedAt: (await credentials.load())?.changedAt ?? null };
+    },
+    async changePassword(request, currentPassword, newPassword) {
+      // A field error (400), not 401: the administrator is logged in, only the form is wrong.
+      if (!(await isPassword(currentPassword))) throw new InvalidFieldsError({ currentPassword: 'This is not the current administrator password' });
+      if (newPassword === currentPassword) throw new InvalidFieldsError({ newPassword: 'The new password must differ from the current one' });
+      if (newPassword.length < ADMIN_PASSWORD_MIN_LENGTH) throw new InvalidFieldsError({ newPassword: `Must be at least ${ADMIN_PASSWORD_MIN_LENGTH} characters` });
+      if (/\p{Cc}/u.test(newPassword)) throw new InvalidFieldsError({ newPassword: 'Must not contain control characters' });
+      const session = tokenHashOf(request) as Buffer; // require() has checked the login
+      const changedAt = await credentials.replace(await hashPassword(newPassword), session);
+      request.log.warn('administrator password changed; other administrator logins ended');
+      return { changedAt };
     },
   };
 }

@@ -30,6 +30,7 @@ import {
   IdParams,
   LoginBody,
   NO_CONTENT,
+  PasswordChangeBody,
   RecipientBody,
   ref,
   refList,
@@ -112,6 +113,27 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): P
           async (request, reply) => {
             await auth.logout(request, reply);
             return { result: true };
+          },
+        );
+
+        const passwordAnswer = { 200: ref('AdminPassword'), ...ERROR_RESPONSES };
+        secured.get(
+          '/password',
+          { schema: { ...read('getAdminPassword', 'login', 'When the administrator password was last changed'), response: passwordAnswer } },
+          async () => auth.passwordStatus(),
+        );
+        secured.put(
+          '/password',
+          {
+            schema: {
+              ...change('changeAdminPassword', 'login', 'Changes the administrator password; every other administrator login ends'),
+              body: PasswordChangeBody,
+              response: passwordAnswer,
+            },
+          },
+          async (request) => {
+            const { currentPassword, newPassword } = request.body as { currentPassword: string; newPassword: string };
+            return auth.changePassword(request, currentPassword, newPassword);
           },
         );
 

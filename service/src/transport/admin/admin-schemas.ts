@@ -25,6 +25,13 @@ const Name = Type.String({ minLength: 1, maxLength: 256 });
 const LocalPassword = Type.String({ minLength: LOCAL_PASSWORD_RULES.minLength, maxLength: LOCAL_PASSWORD_RULES.maxLength });
 
 export const LoginBody = Type.Object({ password: Type.String({ minLength: 1, maxLength: 1024 }) });
+export const PasswordChangeBody = Type.Object(
+  {
+    currentPassword: Type.String({ minLength: 1, maxLength: 1024 }),
+    newPassword: Type.String({ minLength: 1, maxLength: 1024, description: 'At least 8 characters, no control characters, not the current one' }),
+  },
+  { additionalProperties: false },
+);
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
 export const AccountCreateBody = Type.Object({ companyName: Name, applicationName: Name, localPassword: LocalPassword }, { additionalProperties: false });
 export const AccountChangeBody = Type.Object(
@@ -214,6 +221,10 @@ const LoggingOption = Obj(
   },
   { $id: 'LoggingOption', description: 'The Options tab logging level' },
 );
+const AdminPassword = Obj(
+  { changedAt: Nullable(Type.String({ format: 'date-time', description: 'null: the password configured at installation is in use' })) },
+  { $id: 'AdminPassword', description: 'The administrator password (never the password itself)' },
+);
 const AdminSession = Obj(
   { csrfToken: Type.String(), expiresInSeconds: Type.Integer({ description: 'Idle time left before the login ends' }) },
   { $id: 'AdminSession', description: 'The live administrator login' },
@@ -343,6 +354,7 @@ const SHARED = [
   NetworkElement,
   NetworkElementDefaults,
   LoggingOption,
+  AdminPassword,
   AdminSession,
   LicenceStatus,
   LicenceCount,
