@@ -1,7 +1,7 @@
 import { Bullseye, PageSection, Spinner, Title } from '@patternfly/react-core';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, Navigate, Route, Routes } from 'react-router-dom';
-import { api, ApiError, GatewayUnreachableError, onConnectionProblem, setCsrfToken, unwrap } from './api/client';
+import { api, ApiError, BACKGROUND, GatewayUnreachableError, onConnectionProblem, setCsrfToken, unwrap } from './api/client';
 import { LoginPage, type LoginNotice } from './login/LoginPage';
 import { OigPage } from './oig/OigPage';
 import { EmailPage } from './server/EmailPage';
@@ -9,6 +9,12 @@ import { LicensingPage } from './server/LicensingPage';
 import { PasswordPage } from './server/PasswordPage';
 import { AppLayout } from './shell/AppLayout';
 import { UnreachablePage } from './shell/UnreachablePage';
+
+/**
+ * How often an open page asks whether its login is still live. A page with nothing polling would
+ * otherwise go on showing the gateway's data after the login has ended (idle timeout).
+ */
+const LOGIN_CHECK_MS = 60_000;
 
 /** Where the administrator stands: the pages are shown only with a live login. */
 type Gate =
@@ -18,9 +24,10 @@ type Gate =
   | { state: 'in' };
 
 /**
- * The login gate and the routes. Whatever call answers 401 (idle timeout, cookie gone) brings
- * the login page with "session ended"; no answer at all brings the "cannot reach" page. Both keep
- * the URL, so logging in again or "Try again" returns to the same page and tab.
+ * The login gate and the routes. Whatever call answers 401 (idle timeout, cookie gone), or the
+ * minutely login check, brings the login page with "session ended"; no answer at all brings the
+ * "cannot reach" page. Both keep the URL, so logging in again or "Try again" returns to the same
+ * page and tab.
  */
 export function App() {
   const [gate, setGate] = useState<Gate>({ state: 'checking' });
@@ -52,6 +59,22 @@ export function App() {
       }
     });
   }, [checkSession]);
+
+  // The check is a background call: it must not itself keep the login alive.
+  const loggedIn = gate.state === 'in';
+  useEffect(() => {
+    if (!loggedIn) return;
+    const timer = setInterval(() => {
+      unwrap(api.GET('/api/admin/session', { headers: BACKGROUND })).catch((err: unknown) => {
+        if (err instanceof ApiError && err.status === 401) {
+          setCsrfToken(null);
+          setGate({ state: 'login', notice: 'session-ended' });
+        }
+        // No answer: the client has already sent the shell to the unreachable page.
+      });
+    }, LOGIN_CHECK_MS);
+    return () => clearInterval(timer);
+  }, [loggedIn]);
 
   const logout = async () => {
     setLoggingOut(true);

@@ -269,7 +269,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     const serviceVersions = (): string => soapServices.map((b) => `${b.service.name}=${OIG_CONTRACT_VERSION}`).join(';');
     soapServices.push(sessionServiceBinding(sessions, serviceVersions));
     soapServices.push(standardCCServiceBinding(sessions, callControl, events));
-    const adminAuth = createAdminAuth(new PgAdminSessionStore(pool), new PgAdminCredentialStore(pool), config.admin.password);
+    const adminAuth = createAdminAuth(new PgAdminSessionStore(pool), new PgAdminCredentialStore(pool), config.admin.password, config.admin.idleTimeoutMs);
 
     /** The same routes on every listener (HTTP, and HTTPS when configured). */
     const buildServer = async (https?: { key: string; cert: string }): Promise<FastifyInstance> => {

@@ -39,6 +39,8 @@ export const ConfigSchema = Type.Object({
     password: Type.String({ minLength: 1 }),
     /** The built admin UI (admin-ui/dist); default: the one of the source checkout. The blade sets it. */
     uiDir: Type.Optional(Type.String({ minLength: 1 })),
+    /** An administrator login with no action for this long ends (30 minutes). */
+    idleTimeoutMs: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 1_800_000 }),
   }),
   sessions: Type.Object({
     /** The keep-alive window: a session not reset within it ends (seed: 10 s). */
@@ -132,6 +134,7 @@ export const ENVIRONMENT: Record<string, string> = {
   OIG_DATA_DIR: 'dataDir',
   OIG_ADMIN_PASSWORD: 'admin.password',
   OIG_ADMIN_UI_DIR: 'admin.uiDir',
+  OIG_ADMIN_IDLE_TIMEOUT_MS: 'admin.idleTimeoutMs',
   OIG_SESSION_TIMEOUT_MS: 'sessions.timeoutMs',
   OIG_MAX_SESSIONS: 'sessions.max',
   OIG_SOAP_MAX_BODY_BYTES: 'soap.maxBodyBytes',

@@ -17,7 +17,9 @@ export async function buildAdminUiIfStale(): Promise<void> {
   const built = await mtime(BUILT_INDEX);
   if (built !== undefined && (await newestMtime(SOURCES)) <= built) return;
   process.stdout.write(built === undefined ? 'admin-ui/dist is missing: building the admin UI\n' : 'the admin UI changed since its last build: building it\n');
-  const { code } = await runCommand('npm', ['run', 'build', '-w', '@openoig/admin-ui'], { cwd: REPO_ROOT });
+  // The same build as `npm start` and the blade make: vitest sets NODE_ENV=test, which would give
+  // React's development build (a third larger, and not what administrators run).
+  const { code } = await runCommand('npm', ['run', 'build', '-w', '@openoig/admin-ui'], { cwd: REPO_ROOT, env: { ...process.env, NODE_ENV: 'production' } });
   if (code !== 0) throw new Error(`The admin UI build (npm run build -w @openoig/admin-ui) failed with exit code ${code}; its output is above.`);
 }
 

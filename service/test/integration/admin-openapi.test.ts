@@ -108,7 +108,7 @@ async function startPlainJsonTwin(): Promise<{ url: string; close(): Promise<voi
   server.setSerializerCompiler(() => (data) => JSON.stringify(data));
   await server.register(cookiePlugin);
   await registerAdminApi(server, {
-    auth: createAdminAuth(new PgAdminSessionStore(gateway.pool), new PgAdminCredentialStore(gateway.pool), LAB.adminPassword),
+    auth: createAdminAuth(new PgAdminSessionStore(gateway.pool), new PgAdminCredentialStore(gateway.pool), LAB.adminPassword, 1_800_000),
     accounts: gateway.accounts,
     acl: gateway.acl,
     sessions: gateway.sessions,

@@ -12,7 +12,6 @@ import type { PgAdminSessionStore } from '../../storage/admin-session-store';
  * state-changing request must echo in the `X-CSRF-Token` header.
  */
 export const ADMIN_COOKIE = 'oig_admin';
-export const ADMIN_IDLE_MS = 30 * 60 * 1000;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * Sent by the UI's automatic refreshes (the Sessions tab polls every 30 s): the login is checked
@@ -46,7 +45,7 @@ export interface AdminAuth {
   changePassword(request: FastifyRequest, currentPassword: string, newPassword: string): Promise<AdminPasswordStatus>;
 }
 
-export function createAdminAuth(store: PgAdminSessionStore, credentials: PgAdminCredentialStore, configuredPassword: string): AdminAuth {
+export function createAdminAuth(store: PgAdminSessionStore, credentials: PgAdminCredentialStore, configuredPassword: string, idleMs: number): AdminAuth {
   const verifier = new PasswordVerifier();
   const tokenHashOf = (request: FastifyRequest): Buffer | undefined => {
     const token = request.cookies[ADMIN_COOKIE];
@@ -61,14 +60,14 @@ export function createAdminAuth(store: PgAdminSessionStore, credentials: PgAdmin
       if (!(await isPassword(password))) throw oigError('OIG_ADMIN_WRONG_PASSWORD', 'Wrong administrator password');
       const token = randomBytes(32).toString('base64url');
       const csrfToken = randomBytes(24).toString('base64url');
-      await store.create(sha256(token), csrfToken, new Date(Date.now() + ADMIN_IDLE_MS));
+      await store.create(sha256(token), csrfToken, new Date(Date.now() + idleMs));
       reply.setCookie(ADMIN_COOKIE, token, {
         httpOnly: true,
         sameSite: 'strict',
         secure: request.protocol === 'https',
         path: '/',
       });
-      return { csrfToken, expiresInSeconds: ADMIN_IDLE_MS / 1000 };
+      return { csrfToken, expiresInSeconds: Math.round(idleMs / 1000) };
     },
     async logout(request, reply) {
       const hash = tokenHashOf(request);
@@ -78,7 +77,7 @@ export function createAdminAuth(store: PgAdminSessionStore, credentials: PgAdmin
     async require(request) {
       const hash = tokenHashOf(request);
       const background = request.headers[BACKGROUND_REFRESH_HEADER] !== undefined && SAFE_METHODS.has(request.method);
-      const csrf = hash && (background ? (await store.peek(hash))?.csrfToken : await store.touch(hash, new Date(Date.now() + ADMIN_IDLE_MS)));
+      const csrf = hash && (background ? (await store.peek(hash))?.csrfToken : await store.touch(hash, new Date(Date.now() + idleMs)));
       if (!csrf) throw oigError('OIG_ADMIN_UNAUTHENTICATED', 'Administrator login required');
       if (!SAFE_METHODS.has(request.method)) {
         const given = request.headers['x-csrf-token'];

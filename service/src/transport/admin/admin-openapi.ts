@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { GATEWAY_VERSION } from '../../version';
-import { ADMIN_COOKIE, ADMIN_IDLE_MS } from './admin-auth';
+import { ADMIN_COOKIE } from './admin-auth';
 
 type Security = ReadonlyArray<Record<string, readonly string[]>>;
 const PUBLIC: Security = [];
@@ -38,7 +38,7 @@ export async function registerAdminOpenApi(scope: FastifyInstance): Promise<void
       },
       components: {
         securitySchemes: {
-          adminCookie: { type: 'apiKey', in: 'cookie', name: ADMIN_COOKIE, description: `Set by POST /api/admin/login (HttpOnly, SameSite=Strict); ends after ${ADMIN_IDLE_MS / 60_000} idle minutes` },
+          adminCookie: { type: 'apiKey', in: 'cookie', name: ADMIN_COOKIE, description: `Set by POST /api/admin/login (HttpOnly, SameSite=Strict); ends after the idle time (OIG_ADMIN_IDLE_TIMEOUT_MS, 30 minutes)` },
           csrfToken: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token', description: 'The csrfToken answered by POST /api/admin/login; needed by every state change' },
         },
       },
