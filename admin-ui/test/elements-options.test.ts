@@ -97,6 +97,7 @@ describe('Network Elements tab', () => {
     // The change is kept: the dialog opens with it.
     await rowOf('127.1.0.2').getByRole('button', { name: 'Edit MiVoice Business 127.1.0.2' }).click();
     expect(await dialog.locator('#edit-element-outsidePrefix').inputValue()).toBe('8');
+    await expectNoSeriousA11yViolations(page, 'the Edit network element dialog');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'detached' });
 
@@ -111,6 +112,8 @@ describe('Network Elements tab', () => {
   it('sets the default values per type, refusing a bad one under its field', async () => {
     await page.getByRole('button', { name: 'Set Default Values' }).click();
     const dialog = page.getByRole('dialog', { name: 'Set Default Values for Network Element' });
+    await dialog.locator('#element-defaults-localCountryCode').waitFor();
+    await expectNoSeriousA11yViolations(page, 'the Set Default Values dialog');
     await dialog.locator('#element-defaults-localCountryCode').fill('12345');
     await dialog.getByRole('button', { name: 'Save' }).click();
     await expectText(dialog.locator('#element-defaults-localCountryCode-helper'), 'Local Country Code must be 1 to 3 digits');

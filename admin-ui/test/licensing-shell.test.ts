@@ -63,6 +63,7 @@ describe('every page', () => {
   it('answers an unknown page with a way back', async () => {
     await page.goto(`${lab.url}/admin/no/such/page`);
     await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+    await expectNoSeriousA11yViolations(page, 'the page-not-found page');
     await page.getByRole('link', { name: 'Go to the Open Integration Gateway overview' }).click();
     await page.getByRole('heading', { name: 'Open Integration Gateway', level: 1 }).waitFor();
   });
