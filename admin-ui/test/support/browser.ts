@@ -70,6 +70,7 @@ function fileNamePart(text: string): string {
 
 /** Fails on any axe violation of impact serious or critical, listing each so it can be fixed from the message. */
 export async function expectNoSeriousA11yViolations(page: Page, what: string): Promise<void> {
+  await animationsSettled(page);
   const { violations } = await new AxeBuilder({ page }).analyze();
   const serious = violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
@@ -79,6 +80,18 @@ export async function expectNoSeriousA11yViolations(page: Page, what: string): P
       return `${v.id} (${v.impact}): ${v.help} — ${targets.join('; ')}${more}`;
     });
   expect(serious, `serious accessibility violations on ${what}`).toEqual([]);
+}
+
+/**
+ * Waits for the page's CSS transitions and animations to end (at most 2 s): a field that has just
+ * turned red is still fading in, and axe would measure the colour contrast of a half-way colour.
+ */
+async function animationsSettled(page: Page): Promise<void> {
+  // A string: this file is compiled without the DOM's types; the expression runs in the page.
+  await page.evaluate(`Promise.race([
+    Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => undefined))),
+    new Promise((resolve) => setTimeout(resolve, 2000)),
+  ])`);
 }
 
 /** Waits until the text of the locator's elements contains the string, or matches the pattern. */
