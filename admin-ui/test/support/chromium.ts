@@ -8,8 +8,9 @@ import { runCommand } from './run-command';
  */
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 const INSTALL = ['install', '-y', '--no-install-recommends', 'chromium'];
-// What apt says when it has no package lists yet (a fresh machine or container).
-const NO_LISTS = /Unable to locate package|has no installation candidate/;
+// What apt says when its package lists are missing (a fresh machine or container) or stale
+// (the mirror no longer has the versions they name).
+const NO_LISTS = /Unable to locate package|has no installation candidate|Unable to fetch some archives|404\s+Not Found/;
 
 /** The Chromium to drive: OIG_CHROMIUM, or Debian's, installed with apt when missing and we are root. */
 export async function findChromium(): Promise<string> {
