@@ -60,6 +60,7 @@ export const errorCatalogue = {
 
   OIG_ADMIN_UNAUTHENTICATED: client(401),
   OIG_ADMIN_WRONG_PASSWORD: client(401),
+  OIG_ADMIN_LOGIN_LOCKED: { http: 429, fault: 'Client', level: 'warn' },
   OIG_ADMIN_CSRF_REJECTED: client(403),
   OIG_ADMIN_INVALID_FIELDS: client(400),
   OIG_ADMIN_NE_NOT_FOUND: client(404),

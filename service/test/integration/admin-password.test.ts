@@ -86,4 +86,14 @@ describe('changing the administrator password', () => {
     expect(rows[0]?.password_hash).toMatch(/^scrypt\$/);
     expect(rows[0]?.password_hash).not.toContain(NEW_PASSWORD);
   });
+
+  // Last: it locks this test's address out of the gateway for a minute.
+  it('locks an address out for a minute after five wrong passwords, the right one included', async () => {
+    for (let i = 0; i < 5; i++) expect(await loginStatus(gw.url, `guess-${i}`)).toBe(401);
+    const locked = await AdminClient.login(gw.url, NEW_PASSWORD).then(
+      () => undefined,
+      (err: Error) => err.message,
+    );
+    expect(locked).toMatch(/^admin login answered 429: Too many wrong administrator passwords from this address: try again in (60|59) s$/);
+  });
 });

@@ -4,6 +4,7 @@ import { hashPassword, PasswordVerifier } from '../../domain/passwords';
 import { InvalidFieldsError, oigError } from '../../errors';
 import type { PgAdminCredentialStore } from '../../storage/admin-credential-store';
 import type { PgAdminSessionStore } from '../../storage/admin-session-store';
+import { LoginThrottle } from './login-throttle';
 
 /**
  * Administrator login for the admin API: the password (the one configured at installation until
@@ -55,9 +56,19 @@ export function createAdminAuth(store: PgAdminSessionStore, credentials: PgAdmin
     const changed = await credentials.load();
     return changed ? verifier.verify(given, changed.passwordHash) : passwordMatches(given, configuredPassword);
   };
+  const throttle = new LoginThrottle();
+  /** The password check of a login or a password change, throttled per client address. */
+  const checkPassword = async (request: FastifyRequest, given: string): Promise<boolean> => {
+    const lockedFor = throttle.lockedFor(request.ip);
+    if (lockedFor > 0) throw oigError('OIG_ADMIN_LOGIN_LOCKED', `Too many wrong administrator passwords from this address: try again in ${lockedFor} s`);
+    const ok = await isPassword(given);
+    if (ok) throttle.succeeded(request.ip);
+    else throttle.failed(request.ip);
+    return ok;
+  };
   return {
     async login(request, reply, password) {
-      if (!(await isPassword(password))) throw oigError('OIG_ADMIN_WRONG_PASSWORD', 'Wrong administrator password');
+      if (!(await checkPassword(request, password))) throw oigError('OIG_ADMIN_WRONG_PASSWORD', 'Wrong administrator password');
       const token = randomBytes(32).toString('base64url');
       const csrfToken = randomBytes(24).toString('base64url');
       await store.create(sha256(token), csrfToken, new Date(Date.now() + idleMs));
@@ -97,7 +108,7 @@ export function createAdminAuth(store: PgAdminSessionStore, credentials: PgAdmin
     },
     async changePassword(request, currentPassword, newPassword) {
       // A field error (400), not 401: the administrator is logged in, only the form is wrong.
-      if (!(await isPassword(currentPassword))) throw new InvalidFieldsError({ currentPassword: 'This is not the current administrator password' });
+      if (!(await checkPassword(request, currentPassword))) throw new InvalidFieldsError({ currentPassword: 'This is not the current administrator password' });
       if (newPassword === currentPassword) throw new InvalidFieldsError({ newPassword: 'The new password must differ from the current one' });
       if (newPassword.length < ADMIN_PASSWORD_MIN_LENGTH) throw new InvalidFieldsError({ newPassword: `Must be at least ${ADMIN_PASSWORD_MIN_LENGTH} characters` });
       if (/\p{Cc}/u.test(newPassword)) throw new InvalidFieldsError({ newPassword: 'Must not contain control characters' });
