@@ -43,7 +43,7 @@ describe('Server Manager, Licensing', () => {
     expect(attrOf(login.body, 'return', 'result'), login.body).toBe('false');
   });
 
-  it('refuses an empty or unknown ARID and activates the lab one', async () => {
+  it('refuses an empty or unknown ARID and activates one with a server licence, shown "(Server)" on the Overview', async () => {
     const activate = page.getByRole('button', { name: 'Activate', exact: true });
     await activate.click();
     await expectText(page.locator('#licence-arid-helper'), 'Enter the ARID');
@@ -52,10 +52,16 @@ describe('Server Manager, Licensing', () => {
     await expectText(statusAlert(), 'OIG_LICENCE_UNKNOWN_ARID');
     await expectText(page.locator('#licence-status'), 'Not activated');
 
-    await page.locator('#licence-arid').fill('ARID-LAB-0001');
+    // The lab's OIG virtual base package with a Standard server licence (lab/README.md).
+    await page.locator('#licence-arid').fill('ARID-LAB-0011');
     await activate.click();
-    await expectText(statusAlert(), 'The licence ARID-LAB-0001 is activated.');
+    await expectText(statusAlert(), 'The licence ARID-LAB-0011 is activated.');
     await expectText(page.locator('#licence-status'), 'Active');
+
+    await nav().getByRole('link', { name: 'Open Integration Gateway' }).click();
+    const standard = page.locator('#licensing-panel .pf-v6-c-description-list__group').filter({ has: page.getByText('Standard Call Control available', { exact: true }) });
+    await expectText(standard, '25000 (Server)');
+    await nav().getByRole('link', { name: 'Licensing' }).click();
   });
 });
 
