@@ -52,6 +52,8 @@ describe('administrator login', () => {
   it('refuses calls without a login (401) and a wrong password (401)', async () => {
     expect(await api('GET', '/accounts')).toMatchObject({ status: 401, json: { code: 'OIG_ADMIN_UNAUTHENTICATED' } });
     expect(await api('POST', '/login', { body: { password: 'wrong' } })).toMatchObject({ status: 401, json: { code: 'OIG_ADMIN_WRONG_PASSWORD' } });
+    // Unknown fields are refused here too, before the password is even looked at.
+    expect(await api('POST', '/login', { body: { password: LAB.adminPassword, remember: true } })).toMatchObject({ status: 400, json: { code: 'OIG_REST_INVALID_REQUEST' } });
     expect(await api('GET', '/accounts', { admin: { cookie: 'oig_admin=forged', csrf: '' } })).toMatchObject({ status: 401 });
   });
 

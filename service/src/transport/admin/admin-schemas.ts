@@ -24,7 +24,7 @@ const Count = Type.Integer({ minimum: 0 });
 const Name = Type.String({ minLength: 1, maxLength: 256 });
 const LocalPassword = Type.String({ minLength: LOCAL_PASSWORD_RULES.minLength, maxLength: LOCAL_PASSWORD_RULES.maxLength });
 
-export const LoginBody = Type.Object({ password: Type.String({ minLength: 1, maxLength: 1024 }) });
+export const LoginBody = Type.Object({ password: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false });
 export const PasswordChangeBody = Type.Object(
   {
     currentPassword: Type.String({ minLength: 1, maxLength: 1024 }),
