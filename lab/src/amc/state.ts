@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createCertificateAuthority, type KeyAndCertificate } from '../mcs/ca';
+import { loadOrCreateCa, type KeyAndCertificate } from '../mcs/ca';
 import type { AmcState } from './accounts';
 
 /**
@@ -22,16 +21,8 @@ export function stateFiles(stateDir: string): AmcStateFiles {
   };
 }
 
-export async function loadOrCreateAmcCa(stateDir: string | undefined): Promise<KeyAndCertificate> {
-  if (!stateDir) return createCertificateAuthority('OpenOIG Lab AMC CA');
-  const keyFile = path.join(stateDir, 'amc-ca.key.pem');
-  const { caFile } = stateFiles(stateDir);
-  if (existsSync(keyFile) && existsSync(caFile)) return { keyPem: await readFile(keyFile, 'utf8'), certPem: await readFile(caFile, 'utf8') };
-  const ca = createCertificateAuthority('OpenOIG Lab AMC CA');
-  await mkdir(stateDir, { recursive: true });
-  await writeFile(keyFile, ca.keyPem, { mode: 0o600 });
-  await writeFile(caFile, ca.certPem);
-  return ca;
+export function loadOrCreateAmcCa(stateDir: string | undefined): Promise<KeyAndCertificate> {
+  return loadOrCreateCa(stateDir ? { keyFile: path.join(stateDir, 'amc-ca.key.pem'), certFile: stateFiles(stateDir).caFile } : undefined, 'OpenOIG Lab AMC CA');
 }
 
 export function readAmcState(file: string): AmcState | undefined {

@@ -1,4 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import forge from 'node-forge';
 
 /**
@@ -46,6 +49,23 @@ export function createCertificateAuthority(commonName = 'OpenOIG Lab Mitel Certi
   ]);
   cert.sign(forge.pki.privateKeyFromPem(key.privatePem), forge.md.sha256.create());
   return { keyPem: key.privatePem, certPem: forge.pki.certificateToPem(cert) };
+}
+
+/**
+ * A lab CA kept in two files across runs (the key readable by its owner only), so a gateway
+ * configured with its certificate keeps trusting it; made and written on first use. Without
+ * files, a fresh CA for this run.
+ */
+export async function loadOrCreateCa(files: { keyFile: string; certFile: string } | undefined, commonName?: string): Promise<KeyAndCertificate> {
+  if (!files) return createCertificateAuthority(commonName);
+  if (existsSync(files.keyFile) && existsSync(files.certFile)) {
+    return { keyPem: await readFile(files.keyFile, 'utf8'), certPem: await readFile(files.certFile, 'utf8') };
+  }
+  const ca = createCertificateAuthority(commonName);
+  await mkdir(path.dirname(files.keyFile), { recursive: true });
+  await writeFile(files.keyFile, ca.keyPem, { mode: 0o600 });
+  await writeFile(files.certFile, ca.certPem);
+  return ca;
 }
 
 export interface IssueOptions {

@@ -1,10 +1,8 @@
 import { createSign } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { createCertificateAuthority, issueCertificate, type IssueOptions, type KeyAndCertificate } from './ca';
+import { issueCertificate, loadOrCreateCa, type IssueOptions, type KeyAndCertificate } from './ca';
 import { DEFAULT_MCS_FIXTURE, type LabApplication, type McsFixture } from './fixture';
 import { hashApplicationPassword } from './password-hash';
 
@@ -37,22 +35,9 @@ export interface LabMcs {
   stop(): Promise<void>;
 }
 
-async function loadOrCreateCa(stateDir: string | undefined): Promise<KeyAndCertificate> {
-  if (!stateDir) return createCertificateAuthority();
-  const keyFile = path.join(stateDir, 'ca.key.pem');
-  const certFile = path.join(stateDir, 'ca.crt.pem');
-  if (existsSync(keyFile) && existsSync(certFile)) {
-    return { keyPem: await readFile(keyFile, 'utf8'), certPem: await readFile(certFile, 'utf8') };
-  }
-  const ca = createCertificateAuthority();
-  await mkdir(stateDir, { recursive: true });
-  await writeFile(keyFile, ca.keyPem, { mode: 0o600 });
-  await writeFile(certFile, ca.certPem);
-  return ca;
-}
-
 export async function startLabMcs(options: LabMcsOptions = {}): Promise<LabMcs> {
-  const ca = await loadOrCreateCa(options.stateDir);
+  const stateDir = options.stateDir;
+  const ca = await loadOrCreateCa(stateDir ? { keyFile: path.join(stateDir, 'ca.key.pem'), certFile: path.join(stateDir, 'ca.crt.pem') } : undefined);
   const tls = issueCertificate(ca, {
     subject: { commonName: 'localhost' },
     serverNames: { dns: ['localhost'], ip: ['127.0.0.1', ...(options.tlsAddresses ?? [])] },
