@@ -43,10 +43,9 @@ export function TextField(
     onChange: (value: string) => void;
     type?: 'text' | 'password' | 'email' | 'number';
     autoComplete?: string;
-    placeholder?: string;
   },
 ) {
-  const { id, label, hint, error, isRequired, isDisabled, value, onChange, type = 'text', autoComplete, placeholder } = props;
+  const { id, label, hint, error, isRequired, isDisabled, value, onChange, type = 'text', autoComplete } = props;
   return (
     <FormGroup label={label} fieldId={id} isRequired={isRequired}>
       <TextInput
@@ -61,7 +60,6 @@ export function TextField(
         aria-describedby={hint || error ? `${id}-helper` : undefined}
         isDisabled={isDisabled}
         autoComplete={autoComplete}
-        placeholder={placeholder}
       />
       <HelperTexts id={id} hint={hint} error={error} />
     </FormGroup>
