@@ -35,6 +35,8 @@ import { PgAdminSessionStore } from './storage/admin-session-store';
 import { PgActivationStore } from './storage/licence-store';
 import { PgNetworkElementStore } from './storage/network-element-store';
 import { createPool, migrate } from './storage/database';
+import { DatabaseAvailability } from './storage/database-availability';
+import { WriteQueue } from './storage/write-queue';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './storage/embedded-postgres';
 import { PgSessionStore } from './storage/session-store';
 import { createAdminAuth } from './transport/admin/admin-auth';
@@ -50,6 +52,9 @@ import { sessionServiceBinding } from './transport/soap/session-handlers';
 import { registerSoapService, type SoapBinding } from './transport/soap/soap-routes';
 import { GATEWAY_VERSION, OIG_CONTRACT_VERSION } from './version';
 
+/** How long a stopping gateway waits for the database to take the last session records. */
+const SHUTDOWN_WRITE_WAIT_MS = 5_000;
+
 /** A running gateway: what main.ts, the lab runner, tests and benchmarks hold on to. */
 export interface Gateway {
   readonly url: string;
@@ -57,6 +62,8 @@ export interface Gateway {
   readonly httpsUrl: string | undefined;
   readonly http: FastifyInstance;
   readonly pool: pg.Pool;
+  readonly database: DatabaseAvailability;
+  readonly writes: WriteQueue;
   readonly sessions: SessionManager;
   readonly acl: AclRegistry;
   readonly accounts: AccountService;
@@ -136,9 +143,19 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
       cleanups.push(() => embedded.stop());
       databaseUrl = embedded.url;
     }
-    const pool = createPool(databaseUrl);
+    const storageLog = log.child({ area: 'storage' });
+    const database = new DatabaseAvailability({ log: storageLog });
+    const pool = createPool(databaseUrl, { log: storageLog, availability: database });
     cleanups.push(() => pool.end());
     await migrate(pool, 'up', log, { dir: config.database.migrationsDir });
+    database.watch(pool);
+    cleanups.push(() => database.close());
+    // Session records wait here while the database is away (and are written at once when it is back).
+    const writes = new WriteQueue({ log: storageLog });
+    database.onChange((available) => available && writes.retryNow());
+    cleanups.push(async () => {
+      await writes.close(SHUTDOWN_WRITE_WAIT_MS);
+    });
 
     const { url: mcsUrl, caFile } = config.mcs;
     const ca = caFile ? await readCertificateAuthority(caFile) : undefined;
@@ -165,7 +182,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     await licensing.start();
 
     const accountStore = new PgAccountStore(pool);
-    const sessionStore = new PgSessionStore(pool);
+    const sessionStore = new PgSessionStore(pool, writes);
     const abandoned = await sessionStore.closeAbandoned(new Date());
     if (abandoned > 0) log.info({ sessions: abandoned }, 'closed sessions left open by an earlier run');
     const sessions = new SessionManager({
@@ -291,11 +308,13 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
       await registerRestSessions(server, sessions, config.sessions.timeoutMs);
       await registerAdminApi(server, { auth: adminAuth, accounts, acl, sessions, callControl, licensing, reports, usage, elements, logging });
       await registerAdminUi(server, config.admin.uiDir ?? defaultAdminUiDir(), log);
+      // Degraded, not refused, while the database is away: sessions, monitors and events carry on.
       server.get('/health', async () => ({
-        status: 'ok',
+        status: database.available ? 'ok' : 'degraded',
         version: GATEWAY_VERSION,
         sessions: sessions.count(),
         acl: { loaded: acl.isLoaded(), fetchedAt: acl.status().fetchedAt },
+        database: { ...database.status(), pendingWrites: writes.pending },
       }));
       return server;
     };
@@ -315,7 +334,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     const url = await listen(http, 'http', config.http.host, config.http.port);
     const httpsUrl = https ? await listen(https, 'https', config.http.host, config.tls.port) : undefined;
     log.info({ url, httpsUrl, version: GATEWAY_VERSION }, 'gateway ready');
-    return { url, httpsUrl, http, pool, sessions, acl, accounts, licensing, usage, reports, callControl, controllers, elements, logging, events, close: closeAll };
+    return { url, httpsUrl, http, pool, database, writes, sessions, acl, accounts, licensing, usage, reports, callControl, controllers, elements, logging, events, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

@@ -18,17 +18,26 @@ const server = (http: number): ErrorSpec => ({ http, fault: 'Server', level: 'er
 export const errorCatalogue = {
   OIG_CONFIG_INVALID: server(500),
   OIG_INTERNAL: server(500),
+  // PostgreSQL restarting or unreachable: the gateway carries on in memory; what needs the
+  // database answers 503 and the caller tries again. Logged once per outage by storage, so warn.
+  OIG_STORAGE_UNAVAILABLE: { http: 503, fault: 'Server', level: 'warn' },
 
   OIG_SOAP_MALFORMED_XML: client(400),
   OIG_SOAP_DOCTYPE_FORBIDDEN: client(400),
   OIG_SOAP_BODY_TOO_LARGE: client(413),
   OIG_SOAP_TOO_DEEP: client(400),
   OIG_SOAP_TOO_MANY_NODES: client(400),
+  OIG_SOAP_TOO_MANY_ATTRIBUTES: client(400),
   OIG_SOAP_NOT_AN_ENVELOPE: client(400),
   OIG_SOAP_VERSION_MISMATCH: client(400),
   OIG_SOAP_MUST_UNDERSTAND: client(400),
   OIG_SOAP_UNKNOWN_OPERATION: client(400),
   OIG_SOAP_ACTION_MISMATCH: client(400),
+  OIG_SOAP_PATH_MISMATCH: client(400),
+  // No service at that path (404), or an Axis2 endpoint the OIG services never declared (the
+  // plain-XML HttpEndpoint): the HTTP status says so, unlike SOAP 1.1's usual 500 for faults.
+  OIG_SOAP_UNKNOWN_ENDPOINT: client(404),
+  OIG_SOAP_ENDPOINT_NOT_SUPPORTED: client(404),
   OIG_SOAP_MISSING_ELEMENT: client(400),
   OIG_SOAP_TOO_MANY_ELEMENTS: client(400),
   OIG_SOAP_INVALID_VALUE: client(400),

@@ -1,13 +1,57 @@
 import pg from 'pg';
 import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
+import { oigError } from '../errors';
 import type { Logger } from '../log';
+import { isDatabaseUnavailable, type DatabaseAvailability } from './database-availability';
 
 /** Connection pool and schema migrations (node-pg-migrate, SQL files in service/migrations). */
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
 
-export function createPool(url: string): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: 10, idleTimeoutMillis: 30_000, application_name: 'openoig-gateway' });
+/**
+ * The gateway's connection pool. It must outlive the database: a connection that dies while
+ * idle (PostgreSQL restarted, pg_terminate_backend) is an 'error' event, which would end the
+ * process if nobody listened. Statements that fail for want of a server become
+ * OIG_STORAGE_UNAVAILABLE (503, "try again"), not OIG_INTERNAL, and tell `availability`.
+ */
+export function createPool(url: string, options: { log?: Logger; availability?: DatabaseAvailability } = {}): pg.Pool {
+  const { log, availability } = options;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    idleTimeoutMillis: 30_000,
+    // A server that accepts TCP but never answers (frozen, half-open) must not hold a request for ever.
+    connectionTimeoutMillis: 5_000,
+    application_name: 'openoig-gateway',
+  });
+  pool.on('error', (err) => {
+    log?.warn({ reason: err.message }, 'an idle database connection failed; the pool opens a new one when needed');
+    if (isDatabaseUnavailable(err)) availability?.markUnavailable(err);
+  });
+  const unavailable = (err: unknown): never => {
+    if (!isDatabaseUnavailable(err)) throw err;
+    availability?.markUnavailable(err);
+    throw oigError('OIG_STORAGE_UNAVAILABLE', 'The gateway cannot reach its database right now; try again shortly', err);
+  };
+  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+  // Only the promise forms are used in the gateway; the callback forms pass through untouched.
+  Object.assign(pool, {
+    query: (...args: unknown[]) => {
+      if (typeof args[args.length - 1] === 'function') return query(...args);
+      return query(...args).then((result) => {
+        availability?.markAvailable();
+        return result;
+      }, unavailable);
+    },
+    connect: (...args: unknown[]) => {
+      if (args.length > 0) return (connect as (...a: unknown[]) => unknown)(...args);
+      return connect().then((client) => {
+        availability?.markAvailable();
+        return client;
+      }, unavailable);
+    },
+  });
   return pool;
 }
 

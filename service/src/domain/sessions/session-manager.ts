@@ -68,10 +68,9 @@ export class SessionManager {
   private readonly startListeners: Array<(session: Session) => void> = [];
   private keepAliveBatch = new Map<string, Date>();
   private readonly flushTimer: NodeJS.Timeout;
-  private flushing: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: SessionManagerDeps) {
-    this.flushTimer = setInterval(() => void this.flushKeepAlives(), deps.flushIntervalMs ?? 1000);
+    this.flushTimer = setInterval(() => this.flushKeepAlives(), deps.flushIntervalMs ?? 1000);
     this.flushTimer.unref();
   }
 
@@ -140,7 +139,7 @@ export class SessionManager {
         clientAddress: request.clientAddress ?? null,
         challenge,
       };
-      await this.deps.store.recordStart(session);
+      this.record(this.deps.store.recordStart(session), session.id);
       this.sessions.set(session.id, session);
       this.timers.set(session.id, setTimeout(() => this.end(session.id, 'expired'), this.deps.timeoutMs).unref());
       this.deps.log.info({ sessionId: session.id, companyName, applicationName, protocol: session.protocol }, 'session opened');
@@ -182,7 +181,7 @@ export class SessionManager {
       throw oigError('OIG_SESSION_SIGNATURE_INVALID', 'The signature does not match the authentication data and certificate; the session stays Standard');
     }
     session.type = 'Advanced';
-    await this.deps.store.recordAdvanced(id);
+    this.record(this.deps.store.recordAdvanced(id), id);
     this.deps.log.info({ sessionId: id }, 'session authenticated as Advanced');
     return session;
   }
@@ -202,7 +201,7 @@ export class SessionManager {
       throw oigError('OIG_SESSION_CALLBACK_URI_INVALID', `callbackUri must be an absolute http or https URL of at most ${MAX_URI} characters`);
     }
     session.haCallbackUri = value;
-    await this.deps.store.recordHaCallback(id, value);
+    this.record(this.deps.store.recordHaCallback(id, value), id);
   }
 
   async logout(id: string): Promise<void> {
@@ -226,21 +225,22 @@ export class SessionManager {
       }
     }
     this.deps.log.info({ sessionId: id, reason }, 'session ended');
-    try {
-      await this.deps.store.recordEnd(id, reason, this.now());
-    } catch (err) {
-      this.deps.log.error({ err, sessionId: id }, 'could not record the end of a session');
-    }
+    this.record(this.deps.store.recordEnd(id, reason, this.now()), id);
   }
 
-  private flushKeepAlives(): Promise<void> {
-    if (this.keepAliveBatch.size === 0) return this.flushing;
+  /**
+   * Session records are not waited for: the store keeps them in order and writes them when
+   * the database can take them, so a database restart costs no session (issue #11).
+   */
+  private record(write: Promise<void>, sessionId: string): void {
+    write.catch((err: unknown) => this.deps.log.error({ err, sessionId }, 'could not record a session change'));
+  }
+
+  private flushKeepAlives(): void {
+    if (this.keepAliveBatch.size === 0) return;
     const batch = this.keepAliveBatch;
     this.keepAliveBatch = new Map();
-    this.flushing = this.flushing
-      .then(() => this.deps.store.recordKeepAlives(batch))
-      .catch((err) => this.deps.log.warn({ err }, 'could not record keep-alive times'));
-    return this.flushing;
+    this.record(this.deps.store.recordKeepAlives(batch), 'keep-alives');
   }
 
   list(): Session[] {
@@ -257,10 +257,10 @@ export class SessionManager {
     return n;
   }
 
-  /** Gateway shutdown: every session ends (reason "shutdown") and pending writes finish. */
+  /** Gateway shutdown: every session ends (reason "shutdown"); the store then writes what is left. */
   async close(): Promise<void> {
     clearInterval(this.flushTimer);
+    this.flushKeepAlives();
     await Promise.all([...this.sessions.keys()].map((id) => this.end(id, 'shutdown')));
-    await this.flushing;
   }
 }
