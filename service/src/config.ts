@@ -52,6 +52,13 @@ export const ConfigSchema = Type.Object({
     maxBodyBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024 }),
     maxDepth: Type.Integer({ minimum: 4, maximum: 256, default: 32 }),
     maxNodes: Type.Integer({ minimum: 16, maximum: 1_000_000, default: 10_000 }),
+    /**
+     * No OIG request element carries more than 3 attributes and envelopes add a few xmlns
+     * declarations, while each attribute costs parse time (issue #11). The XML reader's
+     * DEFAULT_ATTRIBUTE_LIMITS are these defaults.
+     */
+    maxAttributesPerElement: Type.Integer({ minimum: 8, maximum: 100_000, default: 64 }),
+    maxAttributes: Type.Integer({ minimum: 16, maximum: 1_000_000, default: 1000 }),
   }),
   mcs: Type.Object({
     /** Base URL of the certificate server (HTTPS); absent: no ACL can be fetched, logins are refused. */
@@ -140,6 +147,8 @@ export const ENVIRONMENT: Record<string, string> = {
   OIG_SOAP_MAX_BODY_BYTES: 'soap.maxBodyBytes',
   OIG_SOAP_MAX_DEPTH: 'soap.maxDepth',
   OIG_SOAP_MAX_NODES: 'soap.maxNodes',
+  OIG_SOAP_MAX_ATTRIBUTES_PER_ELEMENT: 'soap.maxAttributesPerElement',
+  OIG_SOAP_MAX_ATTRIBUTES: 'soap.maxAttributes',
   OIG_MCS_URL: 'mcs.url',
   OIG_MCS_CA_FILE: 'mcs.caFile',
   OIG_ACL_REFRESH_CRON: 'mcs.refreshCron',

@@ -224,3 +224,15 @@ describe('Advanced login (certificate + signed challenge)', () => {
 
 // Keep the reference path visible in failure output: the contract is the file, not our copy of it.
 export const referenceWsdl = path.relative(process.cwd(), REFERENCE_WSDL);
+
+describe('Axis2 endpoint forms through a client built from the reference WSDL (issue #11)', () => {
+  for (const path of ['/axis2/services/SessionService/', '/axis2/services/SessionService.SessionServiceHttpSoap11Endpoint/', '/axis2/services/SessionService.SessionServiceHttpSoap11Endpoint']) {
+    it(`logs in and out with the endpoint set to ${path}`, async () => {
+      const c = await referenceClient(`${gw.url}${path}`);
+      const [login] = await c.loginExAsync({ req: standardLogin });
+      expect(login.return.attributes.result).toBe('true');
+      const [out] = await c.logoutAsync({ sessionId: login.return.attributes.sessionId });
+      expect(out.return.attributes.result).toBe('true');
+    });
+  }
+});

@@ -1,8 +1,9 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../support/gateway';
-import { envelope, postSoap } from '../support/soap';
+import { LAB, startTestGateway, type TestGateway } from '../support/gateway';
+import { SESSION_PATH, envelope, faultOf, loginExEnvelope, postSoap } from '../support/soap';
 
 /**
  * Hostile and broken SOAP input (issue: "Bad input"): every case is answered with a SOAP
@@ -15,14 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw?.close();
 });
-
-function faultOf(body: string): { code: string | undefined; faultcode: string | undefined; faultstring: string | undefined } {
-  return {
-    code: /code="(OIG_[A-Z_]+)"/.exec(body)?.[1],
-    faultcode: /<faultcode>([^<]*)<\/faultcode>/.exec(body)?.[1],
-    faultstring: /<faultstring>([^<]*)<\/faultstring>/.exec(body)?.[1],
-  };
-}
 
 const XXE = `<?xml version="1.0"?>
 <!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
@@ -69,6 +62,32 @@ describe('hostile XML', () => {
   it('refuses too many elements', async () => {
     const res = await postSoap(gw.url, envelope(`<s:logout><s:sessionId>1</s:sessionId>${'<x/>'.repeat(20_000)}</s:logout>`));
     expect(faultOf(res.body).code).toBe('OIG_SOAP_TOO_MANY_NODES');
+  });
+
+  it('refuses 100,000 attributes on one element in a 1 MB body, and the gateway answers the next request (issue #11)', async () => {
+    const attrs = Array.from({ length: 100_000 }, (_, i) => ` a${i.toString(36)}=""`).join('');
+    const xml = envelope(`<s:logout${attrs}><s:sessionId>1</s:sessionId></s:logout>`);
+    expect(xml.length).toBeLessThan(1024 * 1024);
+    const res = await postSoap(gw.url, xml);
+    expect(res.status).toBe(500);
+    expect(faultOf(res.body)).toMatchObject({ code: 'OIG_SOAP_TOO_MANY_ATTRIBUTES', faultcode: 'soapenv:Client' });
+    expect(faultOf(res.body).faultstring).toMatch(/element has more than 64 attributes/);
+    expect(faultOf((await postSoap(gw.url, envelope('<s:logout><s:sessionId>1</s:sessionId></s:logout>'))).body).code).toBeUndefined();
+  });
+
+  it('refuses more attributes in all than the cap, each element under its own (issue #11)', async () => {
+    const res = await postSoap(gw.url, envelope(`<s:logout><s:sessionId>1</s:sessionId>${'<x a="1" b="2" c="3"/>'.repeat(400)}</s:logout>`));
+    expect(faultOf(res.body).code).toBe('OIG_SOAP_TOO_MANY_ATTRIBUTES');
+    expect(faultOf(res.body).faultstring).toMatch(/more than 1000 attributes/);
+  });
+
+  it('accepts a login with the namespace declarations and xsi attributes toolkits add (issue #11)', async () => {
+    const decls = ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema"';
+    const xml = loginExEnvelope({ companyName: LAB.company, ...LAB.standard, localPassword: LAB.localPassword })
+      .replace('<soapenv:Envelope ', `<soapenv:Envelope${decls} `)
+      .replaceAll(/<t:(\w+)>/g, '<t:$1 xsi:type="xsd:string">');
+    const res = await postSoap(gw.url, xml);
+    expect(res.body).toContain('result="true"');
   });
 
   it('answers malformed XML, a non-envelope, SOAP 1.2 and an empty body with faults', async () => {
@@ -125,6 +144,21 @@ describe('wrong types and missing parts are reported by name', () => {
     expect(faultOf((await postSoap(gw.url, envelope('<s:dropTables/>'))).body).code).toBe('OIG_SOAP_UNKNOWN_OPERATION');
     const res = await postSoap(gw.url, envelope('<s:logout><s:sessionId>1</s:sessionId></s:logout>'), { action: 'urn:login' });
     expect(faultOf(res.body).code).toBe('OIG_SOAP_ACTION_MISMATCH');
+  });
+
+  it('a SOAPAction that names no operation of the service (issue #11); an empty one is accepted', async () => {
+    const logoutXml = envelope('<s:logout><s:sessionId>1</s:sessionId></s:logout>');
+    for (const action of ['urn:nothing', 'urn:dropTables', 'logout', 'urn:getEvent']) {
+      const res = await postSoap(gw.url, logoutXml, { action });
+      expect(faultOf(res.body).code, action).toBe('OIG_SOAP_ACTION_MISMATCH');
+    }
+    expect(faultOf((await postSoap(gw.url, logoutXml, { action: 'urn:nothing' })).body).faultstring).toMatch(/names no operation of SessionService/);
+    for (const soapaction of ['""', '', 'urn:logout', '"http://mitel.com/oig/session/SessionService/logout"']) {
+      const res = await request(`${gw.url}${SESSION_PATH}`, { method: 'POST', headers: { 'content-type': 'text/xml', soapaction }, body: logoutXml });
+      const body = await res.body.text();
+      expect(res.statusCode, soapaction).toBe(200);
+      expect(body, soapaction).toContain('logoutResponse');
+    }
   });
 
   it('a header block marked mustUnderstand', async () => {

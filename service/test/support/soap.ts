@@ -22,6 +22,15 @@ export async function postSoap(
   return { status: res.statusCode, body: await res.body.text() };
 }
 
+/** The parts of a SOAP fault: the OIG code in `detail`, faultcode and faultstring. */
+export function faultOf(body: string): { code: string | undefined; faultcode: string | undefined; faultstring: string | undefined } {
+  return {
+    code: /code="(OIG_[A-Z_]+)"/.exec(body)?.[1],
+    faultcode: /<faultcode>([^<]*)<\/faultcode>/.exec(body)?.[1],
+    faultstring: /<faultstring>([^<]*)<\/faultstring>/.exec(body)?.[1],
+  };
+}
+
 /** The value of attribute `name` on the first element called `element` (prefix-agnostic). */
 export function attrOf(xml: string, element: string, name: string): string | undefined {
   const tag = new RegExp(`<(?:[\\w-]+:)?${element}\\b[^>]*>`).exec(xml)?.[0];

@@ -19,10 +19,35 @@ function elementChildren(node: XmlElement): XmlElement[] {
 }
 
 /**
- * Reads the envelope and decodes the body's operation element. The operation is the body's
- * first element; a SOAPAction header, when given, must name the same operation.
+ * The operation a SOAPAction names: `urn:<operation>` as the WSDL says or, as Axis2 also
+ * accepts, any URI whose last `/` segment is the operation's name. Undefined for an empty one.
  */
-export function decodeRequest(service: ServiceDef, xml: string, soapAction: string | undefined, limits: XmlLimits): DecodedRequest {
+function operationOfAction(service: ServiceDef, soapAction: string | undefined): { action: string; operation: OperationDef } | undefined {
+  const action = soapAction?.trim().replace(/^"(.*)"$/, '$1');
+  // Many clients send SOAPAction: "" (SOAP 1.1 allows it): dispatch is by the body then.
+  if (!action) return undefined;
+  const operation =
+    service.operations.find((op) => op.soapAction === action) ??
+    (action.includes('/') ? service.operations.find((op) => op.name === action.slice(action.lastIndexOf('/') + 1)) : undefined);
+  if (!operation) throw oigError('OIG_SOAP_ACTION_MISMATCH', `SOAPAction '${action}' names no operation of ${service.name}`);
+  return { action, operation };
+}
+
+/**
+ * Reads the envelope and decodes the body's operation element. The operation is the body's
+ * first element; a SOAPAction header, when given, must name an operation of the service and it
+ * must be that one, and so must `pathOperation`, the operation the path names
+ * (`…/SessionService/login`). A SOAPAction is checked before the body is parsed: a request that
+ * cannot be served costs no parsing.
+ */
+export function decodeRequest(
+  service: ServiceDef,
+  xml: string,
+  soapAction: string | undefined,
+  limits: XmlLimits,
+  pathOperation?: OperationDef,
+): DecodedRequest {
+  const named = operationOfAction(service, soapAction);
   const root = readXml(xml, limits);
   if (root.local !== 'Envelope' || (root.uri !== SOAP11_NS && root.uri !== SOAP12_NS)) {
     throw oigError('OIG_SOAP_NOT_AN_ENVELOPE', `Expected a SOAP 1.1 Envelope, got '${root.local}'`);
@@ -46,12 +71,11 @@ export function decodeRequest(service: ServiceDef, xml: string, soapAction: stri
   if (!operation || (payload.uri !== '' && payload.uri !== service.namespace)) {
     throw oigError('OIG_SOAP_UNKNOWN_OPERATION', `${service.name} has no operation '{${payload.uri}}${payload.local}'`);
   }
-  const action = soapAction?.trim().replace(/^"(.*)"$/, '$1');
-  if (action) {
-    const named = service.operations.find((op) => op.soapAction === action);
-    if (named && named !== operation) {
-      throw oigError('OIG_SOAP_ACTION_MISMATCH', `SOAPAction '${action}' does not match body element '${payload.local}'`);
-    }
+  if (named && named.operation !== operation) {
+    throw oigError('OIG_SOAP_ACTION_MISMATCH', `SOAPAction '${named.action}' does not match body element '${payload.local}'`);
+  }
+  if (pathOperation && pathOperation !== operation) {
+    throw oigError('OIG_SOAP_PATH_MISMATCH', `The path names operation '${pathOperation.name}' but the body element is '${payload.local}'`);
   }
   return { operation, input: decodeComplex(operation.request, payload, operation.name) };
 }

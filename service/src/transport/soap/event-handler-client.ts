@@ -8,7 +8,7 @@ import { readXml, type XmlElement } from './xml-reader';
 
 const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 /** An event handler's answer is one small element; anything bigger is not one. */
-const RESPONSE_LIMITS = { maxDepth: 16, maxNodes: 200 };
+const RESPONSE_LIMITS = { maxDepth: 16, maxNodes: 200, maxAttributesPerElement: 32, maxAttributes: 400 };
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
 const handleEvent = (() => {

@@ -109,6 +109,11 @@ export function renderXsd(service: ServiceDef, file: string): string | undefined
   return `${out}</xs:schema>\n`;
 }
 
+/** The WSDL's one port, as in the reference (`SessionServicePort`): Axis2 also answers at `<service>.<port>`. */
+export function wsdlPortName(service: ServiceDef): string {
+  return `${service.name}Port`;
+}
+
 /** The WSDL document, with the endpoint address the client reached it at. */
 export function renderWsdl(service: ServiceDef, endpointUrl: string): string {
   const prefixes = new Prefixes(service);
@@ -143,7 +148,7 @@ export function renderWsdl(service: ServiceDef, endpointUrl: string): string {
     out += '      <wsdl:input>\n        <soap:body use="literal"/>\n      </wsdl:input>\n      <wsdl:output>\n        <soap:body use="literal"/>\n      </wsdl:output>\n    </wsdl:operation>\n';
   }
   out += '  </wsdl:binding>\n';
-  out += `  <wsdl:service name="${service.name}">\n    <wsdl:port name="${service.name}Port" binding="tns:${service.name}Binding">\n`;
+  out += `  <wsdl:service name="${service.name}">\n    <wsdl:port name="${wsdlPortName(service)}" binding="tns:${service.name}Binding">\n`;
   out += `      <soap:address location="${escapeAttribute(endpointUrl)}"/>\n    </wsdl:port>\n  </wsdl:service>\n</wsdl:definitions>\n`;
   return out;
 }
