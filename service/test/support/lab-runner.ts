@@ -21,8 +21,8 @@ export interface LabRunner {
   readonly dataDir: string;
   /** Everything the runner has printed so far, stdout and stderr interleaved. */
   output(): string;
-  /** SIGTERM, then waits for the runner to exit; the data directory stays. */
-  stop(): Promise<void>;
+  /** SIGTERM, then waits for the runner to exit (how it exited: undefined if it had already gone); the data directory stays. */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined>;
   /** stop(), then removes the data directory. */
   close(): Promise<void>;
   /** stop(), then starts the runner again on the same ports and data directory (a gateway restart). */
@@ -38,8 +38,11 @@ const READY_DEADLINE_MS = LAB_RUNNER_START_BUDGET_MS - 15_000;
 const SERVICE_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const READY_BANNER = /OpenOIG gateway with lab is ready at (http:\/\/\S+)[\s\S]*control API (http:\/\/\S+)[\s\S]*Press Ctrl\+C/;
 
-/** `env`: more settings for the runner's gateway (e.g. OIG_MAX_SESSIONS), on top of its clean environment. */
-export async function startLabRunner(options: { env?: Record<string, string> } = {}): Promise<LabRunner> {
+/**
+ * `env`: more settings for the runner's gateway (e.g. OIG_MAX_SESSIONS), on top of its clean environment.
+ * `viaNpm`: through `npm run start -w @openoig/service`, as a developer starts it (npm → sh → tsx → node), for the signal tests.
+ */
+export async function startLabRunner(options: { env?: Record<string, string>; viaNpm?: boolean } = {}): Promise<LabRunner> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'openoig-npm-start-'));
   const [port, linkPort, controlPort] = [await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort()];
   // The developer's own OIG_*, DATABASE_URL, PORT or HOST must not point the runner at their gateway or database.
@@ -48,12 +51,13 @@ export async function startLabRunner(options: { env?: Record<string, string> } =
   let output = '';
   let child: ChildProcess | undefined;
 
-  const stop = async (): Promise<void> => {
+  const stop = async (): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined> => {
     // No pid: it never started; an exit code or signal: it has already gone.
-    if (!child || child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
+    if (!child || child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return undefined;
+    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
     child.kill('SIGTERM');
-    await exited;
+    const [code, signal] = await exited;
+    return { code, signal };
   };
   const close = async (): Promise<void> => {
     await stop();
@@ -61,7 +65,9 @@ export async function startLabRunner(options: { env?: Record<string, string> } =
   };
   // Same ports and data directory each time, so a restarted runner is the same gateway at the same URL.
   const spawnRunner = async (): Promise<{ url: string; controlUrl: string }> => {
-    const started = spawn(process.execPath, ['--import', 'tsx', 'src/dev/run-with-lab.ts'], { cwd: SERVICE_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const started = options.viaNpm
+      ? spawn('npm', ['run', 'start', '-w', '@openoig/service'], { cwd: path.join(SERVICE_DIR, '..'), env, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(process.execPath, ['--import', 'tsx', 'src/dev/run-with-lab.ts'], { cwd: SERVICE_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child = started;
     const from = output.length;
     started.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
