@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import type { Logger } from '../log';
 
-/** Node socket errors that mean the server went away or cannot be reached. */
-const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/** Node socket errors that mean the server went away or cannot be reached (ENOENT: its unix socket is gone while it restarts). */
+const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 /**
  * SQLSTATEs of a server that is restarting or refusing connections: 57P01 admin_shutdown
  * (pg_terminate_backend, a fast shutdown), 57P02 crash_shutdown, 57P03 cannot_connect_now

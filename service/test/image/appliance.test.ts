@@ -176,6 +176,29 @@ describe('the booted appliance', () => {
     const sessionId = res.return.attributes.sessionId;
     say(`loginEx over HTTPS: session ${sessionId}`);
     expect((await client.resetSessionTimerAsync({ sessionId }, options))[0].return.attributes.result).toBe('true');
+
+    // Issue #11: a PostgreSQL restart on the appliance costs no session. The gateway process stays
+    // (no restart through unit dependencies), and keep-alives every 2 s (10 s timeout) go on answering.
+    const mainPid = async () => (await vm.ssh('systemctl show -p MainPID --value openoig-gateway')).stdout.trim();
+    const pidBefore = await mainPid();
+    const answers: string[] = [];
+    let keeping = true;
+    const keepAlive = (async () => {
+      while (keeping) {
+        const [reset] = await client.resetSessionTimerAsync({ sessionId }, options).catch((err: Error) => [{ return: { attributes: { result: err.message } } }]);
+        answers.push(String(reset.return.attributes.result));
+        await new Promise((r) => setTimeout(r, 2_000));
+      }
+    })();
+    const t = Date.now();
+    await vm.ssh('systemctl restart postgresql', { timeoutMs: 300_000 });
+    await waitForHealth(vm, 120_000);
+    keeping = false;
+    await keepAlive;
+    say(`PostgreSQL restart to a healthy gateway: ${((Date.now() - t) / 1000).toFixed(0)} s, ${answers.length} keep-alives meanwhile`);
+    expect(await mainPid()).toBe(pidBefore);
+    expect(answers.filter((a) => a !== 'true')).toEqual([]);
+    expect((await client.resetSessionTimerAsync({ sessionId }, options))[0].return.attributes.result).toBe('true');
     expect((await client.logoutAsync({ sessionId }, options))[0].return.attributes.result).toBe('true');
   });
 
