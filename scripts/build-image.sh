@@ -68,6 +68,7 @@ choose_accelerator() {
 
 stage_begin "build tools"
 bash "${REPO}/scripts/install-build-tools.sh"
+bash "${REPO}/scripts/enable-foreign-binaries.sh" --arch "${ARCH}"
 stage_end
 
 stage_begin "gateway blade"
