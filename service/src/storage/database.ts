@@ -33,6 +33,15 @@ export function createPool(url: string, options: { log?: Logger; availability?: 
     availability?.markUnavailable(err);
     throw oigError('OIG_STORAGE_UNAVAILABLE', 'The gateway cannot reach its database right now; try again shortly', err);
   };
+  // pg-pool's end() resolves once its clients are told to end, not once their connections
+  // are closed: PostgreSQL stopped right after (npm start, the embedded server) still
+  // terminated them, which reads as a database failure in the log. Wait for the 'end' of each.
+  const open = new Set<pg.PoolClient>();
+  pool.on('connect', (client) => {
+    open.add(client);
+    client.once('end', () => open.delete(client));
+  });
+  const end = pool.end.bind(pool) as () => Promise<void>;
   const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
   const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
   // Only the promise forms are used in the gateway; the callback forms pass through untouched.
@@ -43,6 +52,12 @@ export function createPool(url: string, options: { log?: Logger; availability?: 
         availability?.markAvailable();
         return result;
       }, unavailable);
+    },
+    end: async (...args: unknown[]) => {
+      if (args.length > 0) return (end as (...a: unknown[]) => unknown)(...args);
+      const closing = [...open].map((client) => new Promise<void>((resolve) => client.once('end', () => resolve())));
+      await end();
+      await Promise.all(closing);
     },
     connect: (...args: unknown[]) => {
       if (args.length > 0) return (connect as (...a: unknown[]) => unknown)(...args);

@@ -4,6 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AdminClient } from '../support/admin-client';
 import { CcSession, describeEvent } from '../support/cc-client';
 import { ICP1, startCcEnv, type CcEnv } from '../support/cc-env';
+import { createTestDatabase } from '../support/database';
+import { createPool } from '../../src/storage/database';
 import { startCrashablePostgres, type CrashablePostgres } from '../support/crashable-postgres';
 import { LAB, startTestGateway, type TestGateway } from '../support/gateway';
 import { attrOf, envelope, loginExEnvelope, postSoap, textOf } from '../support/soap';
@@ -171,5 +173,19 @@ describe('database connections that die while idle (issue #11)', () => {
     const admin = await AdminClient.login(gw.url);
     expect((await admin.call('GET', '/accounts')).status).toBe(200);
     expect((await health(gw.url)).json.status).toBe('ok');
+  });
+});
+
+describe('closing the pool (issue #11)', () => {
+  it('pool.end() resolves once every connection is closed, so PostgreSQL can be stopped right after without cutting one', async () => {
+    const pool = createPool(await createTestDatabase());
+    const clients = await Promise.all([pool.connect(), pool.connect(), pool.connect(), pool.connect()]);
+    let closed = 0;
+    for (const client of clients) {
+      client.once('end', () => (closed += 1));
+      client.release();
+    }
+    await pool.end();
+    expect(closed).toBe(clients.length);
   });
 });
