@@ -80,6 +80,15 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# The root filesystem is built on a tmpfs. Where this host runs the i386 binaries
+# through qemu-user (its kernel has no 32-bit emulation), an i386 readdir() on ext4
+# fails with EOVERFLOW: ext4 hands a 64-bit process 64-bit directory offsets, which
+# a 32-bit dirent cannot hold. dracut-install walks directories that way when
+# initramfs-tools adds "=drivers/block" and "=drivers/ata", so the initramfs came out
+# without any disk driver and the guest never found its root. tmpfs offsets are small.
+mkdir -p "$rootfs"
+mount -t tmpfs -o mode=0755,size=4g openoig-rootfs "$rootfs"
+
 # --- apt sources -------------------------------------------------------------
 
 # The mirror this machine's own apt uses, for the host's release and its security suite.
@@ -241,6 +250,13 @@ in_root() { chroot "$rootfs" "$@"; }
 kernel_version="$(in_root linux-version list | in_root linux-version sort | tail -n 1)"
 [[ -n "$kernel_version" ]] || die "no kernel installed in the root filesystem"
 [[ -L "${rootfs}/vmlinuz" && -L "${rootfs}/initrd.img" ]] || die "kernel symlinks /vmlinuz and /initrd.img are missing"
+# The disk controllers the image boots from: IDE (QEMU, Packer), SATA, virtio, and
+# vSphere's LSI Logic and PVSCSI. An initramfs without them boots to a silent hang.
+initrd_modules="$(in_root lsinitramfs "/boot/initrd.img-${kernel_version}")"
+for driver in ata_piix ahci virtio_blk mptspi vmw_pvscsi sd_mod ext4; do
+  grep -q "/${driver}\.ko" <<<"$initrd_modules" ||
+    die "the initramfs of ${kernel_version} lacks the ${driver} module: the image could not find its root disk"
+done
 root_uuid="$(cat /proc/sys/kernel/random/uuid)"
 
 # apt sources by codename (the build may have used aliases), deb822 like trixie.
