@@ -45,6 +45,7 @@ import { NetworkElementAdmin } from './domain/callcontrol/network-element-admin'
 import { LoggingLevelOption } from './domain/options/logging-level';
 import { PgOptionStore } from './storage/option-store';
 import { defaultAdminUiDir, registerAdminUi } from './transport/admin-ui-static';
+import { answerFrameworkErrors } from './transport/framework-errors';
 import { registerRestSessions } from './transport/rest/sessions-routes';
 import { standardCCServiceBinding } from './transport/soap/cc-handlers';
 import { SoapEventPusher } from './transport/soap/event-handler-client';
@@ -301,6 +302,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
         requestTimeout: 30_000,
         // Unknown fields are an error the caller should hear about, not something to drop silently.
         ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+        frameworkErrors: answerFrameworkErrors(['/axis2/services', ...soapServices.flatMap((b) => b.service.paths)]),
       }) as unknown as FastifyInstance;
       cleanups.push(() => server.close());
       await server.register(cookie);

@@ -1,4 +1,5 @@
 import type { FastifySchemaValidationError } from 'fastify';
+import { validationMessage } from './input-rules';
 
 /**
  * A refused request body as a message per field, for the admin forms: the schema's refusals
@@ -39,7 +40,9 @@ function describe(problem: FastifySchemaValidationError): string {
       return `Must be one of ${(params.allowedValues as unknown[]).join(', ')}`;
     case 'maxItems':
       return `Must have at most ${String(params.limit)} entries`;
-    default:
-      return problem.message ? `${problem.message.charAt(0).toUpperCase()}${problem.message.slice(1)}` : 'Not valid';
+    default: {
+      const message = validationMessage(problem);
+      return message ? `${message.charAt(0).toUpperCase()}${message.slice(1)}` : 'Not valid';
+    }
   }
 }

@@ -115,7 +115,7 @@ describe('application accounts', () => {
     );
     const id = created.json.id as number;
     const refused = await api('PATCH', `/accounts/${id}`, { admin, body: { localPassword: 'bad\u0001pw', enabled: false } });
-    expect(refused).toMatchObject({ status: 400, json: { code: 'OIG_ACCOUNT_PASSWORD_INVALID' } });
+    expect(refused).toMatchObject({ status: 400, json: { code: 'OIG_ADMIN_INVALID_FIELDS', fields: { localPassword: 'Must not contain control characters' } } });
     expect((await api('GET', `/accounts/${id}`, { admin })).json).toMatchObject({ enabled: true });
     const both = await api('PATCH', `/accounts/${id}`, { admin, body: { localPassword: 'late-local-2', enabled: false } });
     expect(both).toMatchObject({ status: 200, json: { enabled: false } });

@@ -12,6 +12,7 @@ import type { UsageRecorder } from '../../domain/usage/usage-recorder';
 import { GATEWAY_VERSION } from '../../version';
 import type { SessionManager } from '../../domain/sessions/session-manager';
 import { useJsonErrors } from '../json-errors';
+import { useInputRules } from '../input-rules';
 import type { AdminAuth } from './admin-auth';
 import { change, publicOperation, read, registerAdminOpenApi } from './admin-openapi';
 import {
@@ -82,6 +83,7 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): P
   await app.register(
     async (scope) => {
       useJsonErrors(scope, { fieldErrors: true });
+      useInputRules(scope);
       addAdminSchemas(scope);
       await registerAdminOpenApi(scope);
 

@@ -51,7 +51,8 @@ export const SmtpBody = Type.Object(
     sender: Type.String({ minLength: 3, maxLength: 254 }),
     username: Type.Optional(Type.Union([Type.String({ maxLength: 256 }), Type.Null()])),
     password: Type.Optional(Type.Union([Type.String({ maxLength: 256 }), Type.Null()], { description: 'Left out: the stored password is kept; null or empty: removed' })),
-    caPem: Type.Optional(Type.Union([Type.String({ maxLength: 65_536 }), Type.Null()])),
+    // A text document: keeps its line breaks (input-rules.ts).
+    caPem: Type.Optional(Type.Union([Type.String({ maxLength: 65_536, contentMediaType: 'application/x-pem-file' }), Type.Null()])),
   },
   { additionalProperties: false },
 );

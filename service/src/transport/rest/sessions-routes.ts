@@ -4,6 +4,7 @@ import type { SessionManager } from '../../domain/sessions/session-manager';
 import { parseSessionId } from '../../domain/sessions/session';
 import { oigError } from '../../errors';
 import { useJsonErrors } from '../json-errors';
+import { formatValidation, useInputRules } from '../input-rules';
 
 /**
  * REST/JSON Session Management (developer guide, "REST / JSON Data Access Web Service"):
@@ -34,9 +35,19 @@ const GET_BODY_LIMIT = 16 * 1024;
 
 /**
  * Fastify does not parse bodies of GET requests, but OIG REST clients may send the login
- * fields as JSON on the GET; read it here, bounded, and only when it says it is JSON.
+ * fields as JSON on the GET; read it here, bounded, and only when it says it is JSON. Its fields
+ * are checked by the query's schema (lengths, text rules), as the query is.
  */
 async function jsonBodyOfGet(request: FastifyRequest): Promise<Record<string, unknown>> {
+  const body = await readJsonBodyOfGet(request);
+  if (!request.validateInput(body, 'querystring')) {
+    const errors = request.getValidationFunction('querystring')?.errors ?? [];
+    throw oigError('OIG_REST_INVALID_REQUEST', `Invalid request: ${formatValidation(errors, 'body').message}`);
+  }
+  return body;
+}
+
+async function readJsonBodyOfGet(request: FastifyRequest): Promise<Record<string, unknown>> {
   if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) return {};
   let text = '';
   for await (const chunk of request.raw) {
@@ -64,6 +75,7 @@ function sessionIdOf(request: FastifyRequest<{ Params: { sessionId?: string }; Q
 export async function registerRestSessions(app: FastifyInstance, sessions: SessionManager, timeoutMs: number): Promise<void> {
   await app.register(async (scope) => {
     useJsonErrors(scope);
+    useInputRules(scope);
 
     scope.get(
       REST_SESSIONS_PATH,
