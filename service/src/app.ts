@@ -42,6 +42,7 @@ import { PgSessionStore } from './storage/session-store';
 import { createAdminAuth } from './transport/admin/admin-auth';
 import { registerAdminApi } from './transport/admin/admin-routes';
 import { NetworkElementAdmin } from './domain/callcontrol/network-element-admin';
+import { LoginGuard } from './domain/logins/login-guard';
 import { LoggingLevelOption } from './domain/options/logging-level';
 import { PgOptionStore } from './storage/option-store';
 import { defaultAdminUiDir, registerAdminUi } from './transport/admin-ui-static';
@@ -66,6 +67,8 @@ export interface Gateway {
   readonly database: DatabaseAvailability;
   readonly writes: WriteQueue;
   readonly sessions: SessionManager;
+  /** The application login backoff (locks per application and address). */
+  readonly logins: LoginGuard;
   readonly acl: AclRegistry;
   readonly accounts: AccountService;
   readonly licensing: Licensing;
@@ -186,8 +189,12 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     const sessionStore = new PgSessionStore(pool, writes);
     const abandoned = await sessionStore.closeAbandoned(new Date());
     if (abandoned > 0) log.info({ sessions: abandoned }, 'closed sessions left open by an earlier run');
+    const logins = config.logins;
+    const backoff = (failures: number) => ({ failures, windowMs: logins.windowMs, lockMs: logins.lockMs, maxLockMs: Math.max(logins.lockMs, logins.maxLockMs), maxTracked: 10_000 });
+    const loginGuard = new LoginGuard({ application: backoff(logins.applicationFailures), address: backoff(logins.addressFailures), log: log.child({ area: 'logins' }) });
     const sessions = new SessionManager({
       acl,
+      guard: loginGuard,
       accounts: accountStore,
       store: sessionStore,
       passwords: new PasswordVerifier(),
@@ -308,7 +315,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
       await server.register(cookie);
       for (const binding of soapServices) await registerSoapService(server, binding, config.soap);
       await registerRestSessions(server, sessions, config.sessions.timeoutMs);
-      await registerAdminApi(server, { auth: adminAuth, accounts, acl, sessions, callControl, licensing, reports, usage, elements, logging });
+      await registerAdminApi(server, { auth: adminAuth, accounts, acl, sessions, logins: loginGuard, callControl, licensing, reports, usage, elements, logging });
       await registerAdminUi(server, config.admin.uiDir ?? defaultAdminUiDir(), log);
       // Degraded, not refused, while the database is away: sessions, monitors and events carry on.
       server.get('/health', async () => ({
@@ -336,7 +343,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     const url = await listen(http, 'http', config.http.host, config.http.port);
     const httpsUrl = https ? await listen(https, 'https', config.http.host, config.tls.port) : undefined;
     log.info({ url, httpsUrl, version: GATEWAY_VERSION }, 'gateway ready');
-    return { url, httpsUrl, http, pool, database, writes, sessions, acl, accounts, licensing, usage, reports, callControl, controllers, elements, logging, events, close: closeAll };
+    return { url, httpsUrl, http, pool, database, writes, sessions, logins: loginGuard, acl, accounts, licensing, usage, reports, callControl, controllers, elements, logging, events, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

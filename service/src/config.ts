@@ -49,6 +49,18 @@ export const ConfigSchema = Type.Object({
     /** Concurrent application sessions (seed: 1500). */
     max: Type.Integer({ minimum: 1, maximum: 100_000, default: 1500 }),
   }),
+  /**
+   * Application login backoff (issue #11): so many wrong passwords within the window lock the
+   * application, or the client address, for lockMs; each further lock of it lasts twice as long,
+   * up to maxLockMs. Only failures count: good logins are never slowed.
+   */
+  logins: Type.Object({
+    applicationFailures: Type.Integer({ minimum: 1, maximum: 10_000, default: 5 }),
+    addressFailures: Type.Integer({ minimum: 1, maximum: 100_000, default: 50 }),
+    windowMs: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 600_000 }),
+    lockMs: Type.Integer({ minimum: 100, maximum: 86_400_000, default: 30_000 }),
+    maxLockMs: Type.Integer({ minimum: 100, maximum: 86_400_000, default: 900_000 }),
+  }),
   soap: Type.Object({
     maxBodyBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024 }),
     maxDepth: Type.Integer({ minimum: 4, maximum: 256, default: 32 }),
@@ -145,6 +157,11 @@ export const ENVIRONMENT: Record<string, string> = {
   OIG_ADMIN_IDLE_TIMEOUT_MS: 'admin.idleTimeoutMs',
   OIG_SESSION_TIMEOUT_MS: 'sessions.timeoutMs',
   OIG_MAX_SESSIONS: 'sessions.max',
+  OIG_LOGIN_APPLICATION_FAILURES: 'logins.applicationFailures',
+  OIG_LOGIN_ADDRESS_FAILURES: 'logins.addressFailures',
+  OIG_LOGIN_FAILURE_WINDOW_MS: 'logins.windowMs',
+  OIG_LOGIN_LOCK_MS: 'logins.lockMs',
+  OIG_LOGIN_MAX_LOCK_MS: 'logins.maxLockMs',
   OIG_SOAP_MAX_BODY_BYTES: 'soap.maxBodyBytes',
   OIG_SOAP_MAX_DEPTH: 'soap.maxDepth',
   OIG_SOAP_MAX_NODES: 'soap.maxNodes',
@@ -180,7 +197,7 @@ export const ENVIRONMENT: Record<string, string> = {
   LOG_LEVEL: 'logLevel',
 };
 
-const DEFAULTS = { http: { port: 8080 }, tls: {}, database: {}, systemd: {}, sessions: {}, soap: {}, mcs: {}, licensing: {}, usage: {}, pbx: {}, callControl: {}, admin: {}, dataDir: '.openoig' };
+const DEFAULTS = { http: { port: 8080 }, tls: {}, database: {}, systemd: {}, sessions: {}, logins: {}, soap: {}, mcs: {}, licensing: {}, usage: {}, pbx: {}, callControl: {}, admin: {}, dataDir: '.openoig' };
 
 function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
   const keys = dotted.split('.');

@@ -53,6 +53,9 @@ export const errorCatalogue = {
   OIG_SESSION_ACCOUNT_DISABLED: client(403),
   OIG_SESSION_WRONG_LOCAL_PASSWORD: client(401),
   OIG_SESSION_LIMIT_REACHED: client(503),
+  // Refused while a lock lasts: a guesser may send thousands a second, so not logged one by one
+  // (the lock is logged once, when it begins).
+  OIG_SESSION_LOGIN_LOCKED: { http: 429, fault: 'Client', level: 'debug' },
   OIG_SESSION_NOT_FOUND: client(404),
   OIG_SESSION_INVALID_ID: client(400),
   OIG_SESSION_CERTIFICATE_INVALID: client(401),
@@ -73,6 +76,7 @@ export const errorCatalogue = {
   OIG_ADMIN_CSRF_REJECTED: client(403),
   OIG_ADMIN_INVALID_FIELDS: client(400),
   OIG_ADMIN_NE_NOT_FOUND: client(404),
+  OIG_ADMIN_LOCK_NOT_FOUND: client(404),
   OIG_ADMIN_NE_EXISTS: client(409),
   OIG_ADMIN_NE_MICC_LIMIT: client(409),
 

@@ -363,6 +363,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/login-locks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Application logins refused now after wrong passwords, per application or client address */
+        get: operations["listLoginLocks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/login-locks/{kind}/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Lifts a lock at once and forgets its failures */
+        delete: operations["unlockLogins"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/network-elements": {
         parameters: {
             query?: never;
@@ -552,6 +586,19 @@ export interface components {
             clientAddress: string | null;
             monitors: number;
             events?: components["schemas"]["EventChannelStats"];
+        };
+        /** @description Application logins refused for a while after wrong passwords */
+        LoginLock: {
+            /** @enum {string} */
+            kind: "application" | "address";
+            /** @description "<company>/<application>", or the client address */
+            key: string;
+            /** Format: date-time */
+            lockedUntil: string;
+            /** @description Locks in a row: each lasts twice the one before, up to the maximum */
+            locks: number;
+            /** Format: date-time */
+            lastFailureAt: string;
         };
         /** @description A MiVoice Business dial plan (Custom setup, or the defaults) */
         MivbSettings: {
@@ -1776,6 +1823,83 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Session"][];
                 };
+            };
+            /** @description Refused: the code says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the gateway or a server it needs */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listLoginLocks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Locks in force */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginLock"][];
+                };
+            };
+            /** @description Refused: the code says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the gateway or a server it needs */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    unlockLogins: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: "application" | "address";
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Refused: the code says why */
             "4XX": {

@@ -44,6 +44,8 @@ const OPERATIONS = [
   'PATCH /accounts/{id}',
   'DELETE /accounts/{id}',
   'GET /sessions',
+  'GET /login-locks',
+  'DELETE /login-locks/{kind}/{key}',
   'GET /session',
   'GET /password',
   'PUT /password',
@@ -112,6 +114,7 @@ async function startPlainJsonTwin(): Promise<{ url: string; close(): Promise<voi
     accounts: gateway.accounts,
     acl: gateway.acl,
     sessions: gateway.sessions,
+    logins: gateway.logins,
     callControl: gateway.callControl,
     licensing: gateway.licensing,
     reports: gateway.reports,
@@ -129,7 +132,7 @@ async function call(
   template: string,
   options: { id?: number | string; query?: string; body?: unknown; login?: Login | null; csrf?: boolean; contentType?: string } = {},
 ): Promise<Answer> {
-  const path = template.replace(/\{(id|icpId)\}/, String(options.id)) + (options.query ? `?${options.query}` : '');
+  const path = template.replace(/\{(id|icpId)\}/, String(options.id)).replace('{kind}/{key}', String(options.id)) + (options.query ? `?${options.query}` : '');
   const headers: Record<string, string> = {};
   if (options.body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
   if (options.login) {
@@ -308,6 +311,15 @@ describe('every answer of a walk through the admin API conforms to the document'
     const sessions = (await same('GET', '/sessions')).json as Array<{ sessionId: string; events?: unknown }>;
     expect(sessions.find((s) => s.sessionId === cc.sessionId)?.events).toBeDefined();
     expect(sessions.some((s) => s.sessionId === restSessionId)).toBe(true);
+    // Wrong application passwords lock the application (issue #11); the administrator lifts it.
+    for (let i = 0; i < 5; i += 1) {
+      const q = new URLSearchParams({ companyName: 'Walk Co', applicationName: 'WalkTwo', applicationPassword: 'not-walk', localPassword: 'walk-two' });
+      expect((await request(`${env.url}/mitel/oig/rest/resources/v1/sessions?${q}`)).statusCode).toBe(401);
+    }
+    expect((await same('GET', '/login-locks')).json).toContainEqual(expect.objectContaining({ kind: 'application', key: 'Walk Co/WalkTwo', locks: 1 }));
+    const lock = `application/${encodeURIComponent('Walk Co/WalkTwo')}`;
+    const [unlocked, again] = await each('DELETE', '/login-locks/{kind}/{key}', { id: lock }, { id: lock });
+    expect([unlocked.status, again.status, again.json?.code]).toEqual([204, 404, 'OIG_ADMIN_LOCK_NOT_FOUND']);
     expect((await same('GET', '/network-elements')).json).toContainEqual(expect.objectContaining({ address: ICP1, connectionState: 'CONNECTED' }));
     expect((await same('GET', '/licence')).json.licence.binding).toEqual({ guid: expect.any(String) });
     await same('GET', '/overview');

@@ -3,6 +3,7 @@ import { oigError } from '../../errors';
 import type { Logger } from '../../log';
 import type { AclRegistry } from '../acl/acl-registry';
 import type { AccountStore } from '../accounts/ports';
+import type { LoginGuard } from '../logins/login-guard';
 import type { PasswordVerifier } from '../passwords';
 import { isHttpUrl } from '../urls';
 import { newChallenge, parseSignature, signatureMatches, verifyApplicationCertificate } from './advanced-auth';
@@ -41,6 +42,8 @@ export interface SessionManagerDeps {
   readonly now?: () => Date;
   /** The licence's say on a new session (throws the reason it is refused). */
   readonly admit?: () => void;
+  /** Throttles the password checks per application and client address (none: unthrottled, for tests of other rules). */
+  readonly guard?: LoginGuard;
   /** How often batched keep-alive times are written to the database. */
   readonly flushIntervalMs?: number;
 }
@@ -99,18 +102,24 @@ export class SessionManager {
       if (!acl.isLoaded()) {
         throw oigError('OIG_SESSION_ACL_UNAVAILABLE', 'No access control list has been received from the certificate server yet; try again later');
       }
-      const entry = acl.find(companyName, applicationName);
-      if (!entry) throw oigError('OIG_SESSION_UNKNOWN_APPLICATION', `${who} is not in the access control list`);
-      if (entry.revoked) throw oigError('OIG_SESSION_APPLICATION_REVOKED', `${who} has been revoked in the access control list`);
-      if (!(await passwords.verify(request.applicationPassword ?? '', entry.applicationPasswordHash))) {
-        throw oigError('OIG_SESSION_WRONG_APPLICATION_PASSWORD', `Wrong application password for ${who.toLowerCase()}`);
-      }
-      const account = await accounts.find(companyName, applicationName);
-      if (!account) throw oigError('OIG_SESSION_NO_LOCAL_ACCOUNT', `${who} has no local password on this gateway; the administrator must create one`);
-      if (!account.enabled) throw oigError('OIG_SESSION_ACCOUNT_DISABLED', `${who} is disabled on this gateway`);
-      if (!(await passwords.verify(localPassword, account.localPasswordHash))) {
-        throw oigError('OIG_SESSION_WRONG_LOCAL_PASSWORD', 'Local Password Invalid');
-      }
+      const checkCredentials = async () => {
+        const entry = acl.find(companyName, applicationName);
+        if (!entry) throw oigError('OIG_SESSION_UNKNOWN_APPLICATION', `${who} is not in the access control list`);
+        if (entry.revoked) throw oigError('OIG_SESSION_APPLICATION_REVOKED', `${who} has been revoked in the access control list`);
+        if (!(await passwords.verify(request.applicationPassword ?? '', entry.applicationPasswordHash))) {
+          throw oigError('OIG_SESSION_WRONG_APPLICATION_PASSWORD', `Wrong application password for ${who.toLowerCase()}`);
+        }
+        const account = await accounts.find(companyName, applicationName);
+        if (!account) throw oigError('OIG_SESSION_NO_LOCAL_ACCOUNT', `${who} has no local password on this gateway; the administrator must create one`);
+        if (!account.enabled) throw oigError('OIG_SESSION_ACCOUNT_DISABLED', `${who} is disabled on this gateway`);
+        if (!(await passwords.verify(localPassword, account.localPasswordHash))) {
+          throw oigError('OIG_SESSION_WRONG_LOCAL_PASSWORD', 'Local Password Invalid');
+        }
+        return entry;
+      };
+      const { guard } = this.deps;
+      const attempt = { companyName, applicationName, address: request.clientAddress };
+      const entry = guard ? await guard.attempt(attempt, checkCredentials) : await checkCredentials();
       // After the credentials, so a wrong password is reported as such on an unlicensed gateway too.
       this.deps.admit?.();
 

@@ -4,7 +4,11 @@ import { hashPassword, PasswordVerifier } from '../../domain/passwords';
 import { InvalidFieldsError, oigError } from '../../errors';
 import type { PgAdminCredentialStore } from '../../storage/admin-credential-store';
 import type { PgAdminSessionStore } from '../../storage/admin-session-store';
-import { LoginThrottle } from './login-throttle';
+import { KeyedLimit } from '../../domain/logins/keyed-limit';
+import { LoginBackoff, type BackoffRule } from '../../domain/logins/login-backoff';
+
+/** Administrator login: 5 wrong passwords in a row from one address lock it for 60 s. */
+export const ADMIN_LOGIN_BACKOFF: BackoffRule = { failures: 5, windowMs: 24 * 60 * 60 * 1000, lockMs: 60_000, maxLockMs: 60_000, maxTracked: 10_000 };
 
 /**
  * Administrator login for the admin API: the password (the one configured at installation until
@@ -56,16 +60,21 @@ export function createAdminAuth(store: PgAdminSessionStore, credentials: PgAdmin
     const changed = await credentials.load();
     return changed ? verifier.verify(given, changed.passwordHash) : passwordMatches(given, configuredPassword);
   };
-  const throttle = new LoginThrottle();
+  const throttle = new LoginBackoff(ADMIN_LOGIN_BACKOFF);
+  // One check per address at a time: parallel guesses each meet the lock the earlier ones earned.
+  const turns = new KeyedLimit(1);
   /** The password check of a login or a password change, throttled per client address. */
-  const checkPassword = async (request: FastifyRequest, given: string): Promise<boolean> => {
-    const lockedFor = throttle.lockedFor(request.ip);
-    if (lockedFor > 0) throw oigError('OIG_ADMIN_LOGIN_LOCKED', `Too many wrong administrator passwords from this address: try again in ${lockedFor} s`);
-    const ok = await isPassword(given);
-    if (ok) throttle.succeeded(request.ip);
-    else throttle.failed(request.ip);
-    return ok;
-  };
+  const checkPassword = (request: FastifyRequest, given: string): Promise<boolean> =>
+    turns.run(request.ip, async () => {
+      const lockedMs = throttle.lockedForMs(request.ip);
+      if (lockedMs > 0) {
+        throw oigError('OIG_ADMIN_LOGIN_LOCKED', `Too many wrong administrator passwords from this address: try again in ${Math.ceil(lockedMs / 1000)} s`);
+      }
+      const ok = await isPassword(given);
+      if (ok) throttle.succeeded(request.ip);
+      else if (throttle.failed(request.ip) > 0) request.log.warn({ address: request.ip }, 'administrator logins from this address locked after wrong passwords');
+      return ok;
+    });
   return {
     async login(request, reply, password) {
       if (!(await checkPassword(request, password))) throw oigError('OIG_ADMIN_WRONG_PASSWORD', 'Wrong administrator password');

@@ -10,7 +10,9 @@ import type { Licensing } from '../../domain/licensing/licensing';
 import type { ReportService, SmtpSettingsInput } from '../../domain/usage/report-service';
 import type { UsageRecorder } from '../../domain/usage/usage-recorder';
 import { GATEWAY_VERSION } from '../../version';
+import type { LoginGuard, LockKind } from '../../domain/logins/login-guard';
 import type { SessionManager } from '../../domain/sessions/session-manager';
+import { oigError } from '../../errors';
 import { useJsonErrors } from '../json-errors';
 import { useInputRules } from '../input-rules';
 import type { AdminAuth } from './admin-auth';
@@ -37,6 +39,7 @@ import {
   refList,
   SendBody,
   SmtpBody,
+  LoginLockParams,
 } from './admin-schemas';
 
 /**
@@ -58,6 +61,7 @@ export interface AdminDeps {
   readonly usage: UsageRecorder;
   readonly elements: NetworkElementAdmin;
   readonly logging: LoggingLevelOption;
+  readonly logins: Pick<LoginGuard, 'locks' | 'unlock'>;
 }
 
 function elementJson(view: ElementView) {
@@ -79,7 +83,7 @@ function elementJson(view: ElementView) {
 const defaultsJson = (defaults: ElementSettings) => ({ mivb: defaults.MI_VB, micc: defaults.MI_CC });
 
 export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): Promise<void> {
-  const { auth, accounts, acl, sessions, callControl, licensing, reports, usage, elements, logging } = deps;
+  const { auth, accounts, acl, sessions, logins, callControl, licensing, reports, usage, elements, logging } = deps;
   await app.register(
     async (scope) => {
       useJsonErrors(scope, { fieldErrors: true });
@@ -319,6 +323,22 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): P
               clientAddress: s.clientAddress,
               ...callControl.sessionStats(s.id),
             })),
+        );
+
+        // Application logins locked after wrong passwords (issue #11), and the administrator's unlock.
+        secured.get(
+          '/login-locks',
+          { schema: { ...read('listLoginLocks', 'sessions', 'Application logins refused now after wrong passwords, per application or client address'), response: { 200: refList('LoginLock', 'Locks in force'), ...ERROR_RESPONSES } } },
+          async () => logins.locks(),
+        );
+        secured.delete(
+          '/login-locks/:kind/:key',
+          { schema: { ...change('unlockLogins', 'sessions', 'Lifts a lock at once and forgets its failures'), params: LoginLockParams, response: { 204: NO_CONTENT, ...ERROR_RESPONSES } } },
+          async (request, reply) => {
+            const { kind, key } = request.params as { kind: LockKind; key: string };
+            if (!logins.unlock(kind, key)) throw oigError('OIG_ADMIN_LOCK_NOT_FOUND', `No ${kind} lock for '${key}'`);
+            return reply.code(204).send();
+          },
         );
 
         // Network Elements tab (installation guide "Network Elements Tab").

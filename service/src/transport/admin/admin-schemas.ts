@@ -92,6 +92,7 @@ export const ElementCreateBody = Type.Object({ type: Type.Union([Type.Literal('M
 export const ElementChangeBody = Type.Object(ElementFields, { additionalProperties: false });
 export const LoggingBody = Type.Object({ level: Type.Union([Type.Literal('ERROR'), Type.Literal('WARNING'), Type.Literal('INFO'), Type.Literal('TRACE')]) }, { additionalProperties: false });
 
+export const LoginLockParams = Type.Object({ kind: Type.Union([Type.Literal('application'), Type.Literal('address')]), key: Type.String({ minLength: 1, maxLength: 520 }) });
 export const DeliveriesQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20 })) }, { additionalProperties: false });
 
 // ------------------------------------------------------------------ responses (named: components of the OpenAPI document)
@@ -183,6 +184,17 @@ const Session = Obj(
     events: Type.Optional(Type.Ref('EventChannelStats', { description: 'Absent until the session uses call-control events' })),
   },
   { $id: 'Session', description: 'A live application session' },
+);
+
+const LoginLock = Obj(
+  {
+    kind: Enum(['application', 'address']),
+    key: Type.String({ description: '"<company>/<application>", or the client address' }),
+    lockedUntil: DateTime,
+    locks: Type.Integer({ minimum: 1, description: 'Locks in a row: each lasts twice the one before, up to the maximum' }),
+    lastFailureAt: DateTime,
+  },
+  { $id: 'LoginLock', description: 'Application logins refused for a while after wrong passwords' },
 );
 
 const MivbSettings = Obj(
@@ -350,6 +362,7 @@ const SHARED = [
   Account,
   EventChannelStats,
   Session,
+  LoginLock,
   MivbSettings,
   MiccSettings,
   NetworkElement,
