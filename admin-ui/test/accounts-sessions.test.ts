@@ -186,3 +186,21 @@ describe('Sessions tab', () => {
     await expectNoSeriousA11yViolations(page, 'the Sessions tab with 2,000 sessions');
   });
 });
+
+describe('Login locks (issue #11)', () => {
+  it('shows an application locked after wrong local passwords; Unlock lets it log in again at once', async () => {
+    for (let i = 0; i < 5; i += 1) expect(await appLogin('LabStandard', `wrong-local-${i}`)).toBeNull();
+    // Its local password is new-standard-local since the Application Accounts tests.
+    expect(await appLogin('LabStandard', 'new-standard-local')).toBeNull(); // locked: the right password too
+    await page.reload();
+    await openTab(page, 'Sessions');
+    const row = rowOf('Login locks', 'OpenOIG Lab/LabStandard');
+    await expectText(row, 'Application');
+    await expectNoSeriousA11yViolations(page, 'the Sessions tab with a login lock');
+    await row.getByRole('button', { name: 'Unlock OpenOIG Lab/LabStandard' }).click();
+    await expectText(statusAlert(), 'Logins of OpenOIG Lab/LabStandard are allowed again');
+    await expect.poll(() => rowOf('Login locks', 'LabStandard').count()).toBe(0);
+    await expectText(table('Login locks'), 'No application or address is locked out.');
+    expect(await appLogin('LabStandard', 'new-standard-local')).not.toBeNull();
+  });
+});

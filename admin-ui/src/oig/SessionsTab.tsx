@@ -6,6 +6,7 @@ import { usePolledLoad } from '../api/usePolledLoad';
 import { DataTable, type Column } from '../components/DataTable';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { formatDateTime } from '../components/time';
+import { LoginLocksPanel } from './LoginLocksPanel';
 
 type Session = Schemas['Session'];
 
@@ -77,6 +78,7 @@ export function SessionsTab() {
           </>
         }
       />
+      <LoginLocksPanel refreshMs={SESSIONS_REFRESH_MS} />
     </>
   );
 }
