@@ -22,6 +22,16 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          name: 'helper',
+          include: ['appliance/helper/test/**/*.test.ts'],
+          // Root, and Debian's PostgreSQL (installed when missing) in a cluster of its own, as the
+          // helper runs on the appliance: peer authentication as the postgres OS user.
+          globalSetup: ['appliance/helper/test/support/debian-postgres.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'admin-ui',
           include: ['admin-ui/test/**/*.test.ts'],
           // Browser tests: Debian's Chromium (installed when missing) and the built UI. They drive what

@@ -2,8 +2,26 @@ import { startGateway } from './app';
 import { loadConfig } from './config';
 import { OigError } from './errors';
 import { createLogger } from './log';
+import { createPool, migrate } from './storage/database';
 import { linkSystemd } from './systemd';
 import type { LevelWithSilent } from 'pino';
+
+/**
+ * `openoig-gateway migrate`: runs this release's migrations on the database DATABASE_URL names
+ * and exits, printing {"migrated":[...]}. The privileged helper runs it (as the gateway's user)
+ * on a restored backup's database before it swaps that database in.
+ */
+async function migrateOnly(config: ReturnType<typeof loadConfig>): Promise<void> {
+  if (!config.database.url) throw new OigError('OIG_CONFIG_INVALID', 'migrate needs DATABASE_URL');
+  const log = createLogger(config.logLevel as LevelWithSilent, process.stderr);
+  const pool = createPool(config.database.url);
+  try {
+    const migrated = await migrate(pool, 'up', log, { dir: config.database.migrationsDir });
+    process.stdout.write(`${JSON.stringify({ migrated })}\n`);
+  } finally {
+    await pool.end();
+  }
+}
 
 /**
  * Process entry: configuration, start, signals. The appliance runs this under systemd; the
@@ -16,6 +34,10 @@ async function main(): Promise<void> {
   } catch (err) {
     process.stderr.write(`${err instanceof OigError ? `${err.code}: ` : ''}${(err as Error).message}\n`);
     process.exit(78); // EX_CONFIG: systemd does not restart on a configuration error
+  }
+  if (process.argv[2] === 'migrate') {
+    await migrateOnly(config);
+    process.exit(0);
   }
   const log = createLogger(config.logLevel as LevelWithSilent);
   const systemd = linkSystemd(config.systemd, log);

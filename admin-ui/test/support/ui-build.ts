@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCommand } from './run-command';
+import { runCommand } from '../../../service/test/support/run-command';
 
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const ADMIN_UI = path.join(REPO_ROOT, 'admin-ui');

@@ -1,0 +1,93 @@
+import path from 'node:path';
+import { helperError } from './errors';
+
+/**
+ * Where the helper finds what it backs up and restores. The appliance uses the defaults; the
+ * tests point every path at a scratch tree and a test PostgreSQL cluster. Only this module reads
+ * the environment.
+ */
+export interface HelperConfig {
+  /** Backups, job records and scratch space (root only: 0700). */
+  readonly stateDir: string;
+  /** The gateway's settings: backed up whole, and restored whole. */
+  readonly etcDir: string;
+  readonly database: {
+    readonly name: string;
+    /** The gateway's login role; it owns the database and its objects. */
+    readonly role: string;
+    /** The OS user PostgreSQL trusts by peer authentication on its unix socket. */
+    readonly osUser: string;
+    readonly socketDir: string;
+    readonly port: number;
+    /** Where pg_dump, pg_restore and psql are; empty: from PATH (Debian's pg_wrapper picks the cluster's version). */
+    readonly binDir: string;
+  };
+  readonly gateway: {
+    readonly unit: string;
+    /** The unprivileged user the gateway runs as; the restored database is migrated as it. */
+    readonly user: string;
+    /** Runs the gateway's migrations on the database DATABASE_URL names, then exits. */
+    readonly migrateCommand: readonly string[];
+    readonly migrationsDir: string;
+    readonly healthUrl: string;
+    readonly healthTimeoutMs: number;
+  };
+  /** This release; a backup from a newer one is refused. */
+  readonly productVersion: string;
+}
+
+const DEFAULTS = {
+  stateDir: '/var/lib/openoig-helper',
+  etcDir: '/etc/openoig',
+  database: 'openoig',
+  role: 'oig',
+  osUser: 'postgres',
+  socketDir: '/var/run/postgresql',
+  port: '5432',
+  gatewayUnit: 'openoig-gateway.service',
+  gatewayUser: 'oig',
+  migrateCommand: '/usr/libexec/openoig/openoig-gateway migrate',
+  migrationsDir: '/usr/lib/openoig-gateway/migrations',
+  healthUrl: 'http://127.0.0.1:8080/health',
+  healthTimeoutMs: '300000',
+};
+
+function integer(name: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw helperError('OIG_HELPER_BAD_REQUEST', `${name} must be an integer from ${min} to ${max}, not "${value}"`);
+  return n;
+}
+
+function absolute(name: string, value: string): string {
+  if (!path.isAbsolute(value)) throw helperError('OIG_HELPER_BAD_REQUEST', `${name} must be an absolute path, not "${value}"`);
+  return path.normalize(value);
+}
+
+export function loadHelperConfig(env: NodeJS.ProcessEnv, productVersion: string): HelperConfig {
+  const get = (name: string, fallback: string): string => env[name] ?? fallback;
+  return {
+    stateDir: absolute('OIG_HELPER_STATE_DIR', get('OIG_HELPER_STATE_DIR', DEFAULTS.stateDir)),
+    etcDir: absolute('OIG_HELPER_ETC_DIR', get('OIG_HELPER_ETC_DIR', DEFAULTS.etcDir)),
+    database: {
+      name: get('OIG_HELPER_DATABASE', DEFAULTS.database),
+      role: get('OIG_HELPER_DATABASE_ROLE', DEFAULTS.role),
+      osUser: get('OIG_HELPER_PG_OS_USER', DEFAULTS.osUser),
+      socketDir: absolute('OIG_HELPER_PG_SOCKET_DIR', get('OIG_HELPER_PG_SOCKET_DIR', DEFAULTS.socketDir)),
+      port: integer('OIG_HELPER_PG_PORT', get('OIG_HELPER_PG_PORT', DEFAULTS.port), 1, 65535),
+      binDir: env.OIG_HELPER_PG_BIN_DIR ? absolute('OIG_HELPER_PG_BIN_DIR', env.OIG_HELPER_PG_BIN_DIR) : '',
+    },
+    gateway: {
+      unit: get('OIG_HELPER_GATEWAY_UNIT', DEFAULTS.gatewayUnit),
+      user: get('OIG_HELPER_GATEWAY_USER', DEFAULTS.gatewayUser),
+      migrateCommand: get('OIG_HELPER_MIGRATE_COMMAND', DEFAULTS.migrateCommand).split(' ').filter(Boolean),
+      migrationsDir: absolute('OIG_HELPER_MIGRATIONS_DIR', get('OIG_HELPER_MIGRATIONS_DIR', DEFAULTS.migrationsDir)),
+      healthUrl: get('OIG_HELPER_HEALTH_URL', DEFAULTS.healthUrl),
+      healthTimeoutMs: integer('OIG_HELPER_HEALTH_TIMEOUT_MS', get('OIG_HELPER_HEALTH_TIMEOUT_MS', DEFAULTS.healthTimeoutMs), 1000, 3_600_000),
+    },
+    productVersion,
+  };
+}
+
+export const backupsDir = (config: HelperConfig): string => path.join(config.stateDir, 'backups');
+export const jobsDir = (config: HelperConfig): string => path.join(config.stateDir, 'jobs');
+export const workDir = (config: HelperConfig): string => path.join(config.stateDir, 'work');

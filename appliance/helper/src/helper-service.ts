@@ -1,0 +1,88 @@
+import { createBackup, type Progress } from './backup';
+import { BackupStore } from './backup-store';
+import { jobsDir, type HelperConfig } from './config';
+import { failureOf, helperError } from './errors';
+import type { GatewayControl } from './gateway-control';
+import { JobJournal } from './job-journal';
+import { PostgresAdmin } from './postgres-admin';
+import type { BackupInfo, JobKind, JobRecord, RestoreOutcome } from './protocol';
+import { restoreBackup } from './restore';
+
+export interface HelperLog {
+  info(o: object, m: string): void;
+  error(o: object, m: string): void;
+}
+
+/**
+ * What the helper does, apart from how it is asked: backup and restore jobs (one at a time:
+ * a backup during a restore would copy a half-swapped state), the stored backups, and the
+ * journal of jobs. The socket server and the command line both call this.
+ */
+export class HelperService {
+  readonly store: BackupStore;
+  readonly journal: JobJournal;
+  private readonly pg: PostgresAdmin;
+  private running: JobRecord | undefined;
+
+  constructor(
+    private readonly config: HelperConfig,
+    private readonly gateway: GatewayControl,
+    private readonly log: HelperLog,
+  ) {
+    this.store = new BackupStore(config);
+    this.journal = new JobJournal(jobsDir(config));
+    this.pg = new PostgresAdmin(config.database);
+  }
+
+  /** Refuses a second job while one runs, before anything of it starts (an upload included). */
+  checkIdle(): void {
+    if (this.running) throw helperError('OIG_HELPER_BUSY', `A ${this.running.kind} is running (started ${this.running.startedAt}); try again when it has ended.`);
+  }
+
+  private async job<T extends BackupInfo | RestoreOutcome>(kind: JobKind, jobId: string | undefined, progress: Progress, work: (progress: Progress) => Promise<T>): Promise<T> {
+    this.checkIdle();
+    let job = await this.journal.begin(kind, jobId);
+    this.running = job;
+    let journaled = Promise.resolve();
+    const step: Progress = (name, percent) => {
+      job = { ...job, step: name, percent };
+      this.running = job;
+      const snapshot = job;
+      journaled = journaled.then(() => this.journal.write(snapshot)).catch(() => {});
+      progress(name, percent);
+    };
+    try {
+      const result = await work(step);
+      await journaled;
+      await this.journal.write({ ...job, state: 'succeeded', percent: 100, endedAt: new Date().toISOString(), result });
+      return result;
+    } catch (err) {
+      const failure = failureOf(err);
+      await journaled;
+      await this.journal.write({ ...job, state: 'failed', endedAt: new Date().toISOString(), error: { code: failure.code, message: failure.message } });
+      throw failure;
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  async backup(passphrase: string | undefined, progress: Progress, jobId?: string): Promise<BackupInfo> {
+    const info = await this.job('backup', jobId, progress, (p) => createBackup({ config: this.config, pg: this.pg, store: this.store }, passphrase, p));
+    this.log.info({ backup: info.name, size: info.size, encrypted: info.encrypted }, 'backup made');
+    return info;
+  }
+
+  async restore(file: string, label: string, passphrase: string | undefined, progress: Progress, jobId?: string): Promise<RestoreOutcome> {
+    this.log.info({ from: label }, 'restore started');
+    const outcome = await this.job('restore', jobId, progress, (p) => restoreBackup({ config: this.config, pg: this.pg, gateway: this.gateway, log: this.log }, file, label, passphrase, p));
+    this.log.info({ from: label, guid: outcome.guid, productVersion: outcome.productVersion, migrated: outcome.migrated }, 'restore done');
+    return outcome;
+  }
+
+  async jobStatus(id: string): Promise<JobRecord> {
+    if (this.running?.id === id) return this.running;
+    const job = await this.journal.read(id);
+    if (!job) throw helperError('OIG_HELPER_JOB_NOT_FOUND', `The helper knows no job ${id}.`);
+    return job;
+  }
+}

@@ -1,0 +1,89 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/**
+ * The helper's wire protocol, shared with the gateway's client (`@openoig/helper/protocol`).
+ * One request per connection on the unix socket: the client writes one JSON line (a
+ * HelperRequest), then for an upload the archive's bytes, then ends its side. The helper answers
+ * with JSON lines (Frame): progress frames, then one result or error frame. A download answers
+ * one `download` frame and then the archive's bytes until the socket ends.
+ *
+ * The command set is deliberately narrow: each request is checked against this schema before
+ * anything runs, and names a backup by its file name only (never a path).
+ */
+export const HELPER_PROTOCOL_VERSION = 1;
+
+/** A backup's file name, as the helper makes them (no directory part, nothing to escape). */
+export const BackupName = Type.String({ pattern: '^openoig-backup-[A-Za-z0-9.-]{1,64}-[0-9]+\\.[0-9]+\\.[0-9]+-[0-9]{8}T[0-9]{6}Z\\.tar\\.gz(\\.age)?$', maxLength: 160 });
+/** The passphrase of an encrypted backup: never logged, never stored. */
+export const Passphrase = Type.String({ minLength: 8, maxLength: 1024 });
+/** Chosen by the gateway so that it can ask after a restore that restarted it. */
+export const JobId = Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' });
+
+const request = <K extends string, P extends Record<string, import('@sinclair/typebox').TSchema>>(command: K, props: P) =>
+  Type.Object({ version: Type.Literal(HELPER_PROTOCOL_VERSION), command: Type.Literal(command), ...props }, { additionalProperties: false });
+
+export const HelperRequest = Type.Union([
+  request('backup.create', { jobId: Type.Optional(JobId), passphrase: Type.Optional(Passphrase) }),
+  request('backup.list', {}),
+  request('backup.read', { name: BackupName }),
+  request('backup.delete', { name: BackupName }),
+  request('restore.stored', { jobId: Type.Optional(JobId), name: BackupName, passphrase: Type.Optional(Passphrase) }),
+  /** The archive's bytes follow the request line; `size` says how many, so a cut upload is known. */
+  request('restore.upload', { jobId: Type.Optional(JobId), size: Type.Integer({ minimum: 1, maximum: 8 * 1024 ** 3 }), passphrase: Type.Optional(Passphrase) }),
+  request('job.status', { jobId: JobId }),
+]);
+export type HelperRequest = Static<typeof HelperRequest>;
+export type HelperCommand = HelperRequest['command'];
+
+export interface BackupInfo {
+  readonly name: string;
+  readonly size: number;
+  readonly createdAt: string;
+  readonly encrypted: boolean;
+  /** A backup carries the TLS key and the secrets; without a passphrase they are in clear. */
+  readonly holdsKeysInClear: boolean;
+}
+
+export interface RestoreOutcome {
+  readonly restoredFrom: string;
+  readonly productVersion: string;
+  readonly guid: string | null;
+  readonly arid: string | null;
+  readonly migrated: readonly string[];
+}
+
+export type JobKind = 'backup' | 'restore';
+export type JobState = 'running' | 'succeeded' | 'failed';
+
+/** What the helper keeps of a job, so a gateway restarted by a restore can still ask. */
+export interface JobRecord {
+  readonly id: string;
+  readonly kind: JobKind;
+  readonly state: JobState;
+  readonly step: string;
+  readonly percent: number;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  readonly result: BackupInfo | RestoreOutcome | null;
+  readonly error: { code: HelperErrorCode; message: string } | null;
+}
+
+export const HELPER_ERROR_CODES = [
+  'OIG_HELPER_BAD_REQUEST',
+  'OIG_HELPER_BUSY',
+  'OIG_HELPER_JOB_NOT_FOUND',
+  'OIG_BACKUP_NOT_FOUND',
+  'OIG_BACKUP_CORRUPT',
+  'OIG_BACKUP_PASSPHRASE_REQUIRED',
+  'OIG_BACKUP_WRONG_PASSPHRASE',
+  'OIG_BACKUP_INCOMPATIBLE',
+  'OIG_RESTORE_FAILED',
+  'OIG_HELPER_INTERNAL',
+] as const;
+export type HelperErrorCode = (typeof HELPER_ERROR_CODES)[number];
+
+export type Frame =
+  | { readonly type: 'progress'; readonly step: string; readonly percent: number }
+  | { readonly type: 'result'; readonly value: unknown }
+  | { readonly type: 'download'; readonly info: BackupInfo }
+  | { readonly type: 'error'; readonly code: HelperErrorCode; readonly message: string };

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Value } from '@sinclair/typebox/value';
+import { workDir, type HelperConfig } from './config';
+import { failureOf, helperError } from './errors';
+import type { HelperLog, HelperService } from './helper-service';
+import { HelperRequest, type Frame } from './protocol';
+
+/**
+ * The helper's unix socket (systemd opens it: root:oig 0660, so only root and the gateway's
+ * user can connect). One request per connection, as protocol.ts describes; every request is
+ * checked against the schema before anything runs, and logged to the journal (the audit trail)
+ * with what it names, never a passphrase.
+ */
+const MAX_REQUEST_LINE = 64 * 1024;
+
+function readRequestLine(socket: net.Socket): Promise<{ line: string; rest: Buffer }> {
+  return new Promise((resolve, reject) => {
+    let buffered = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      const newline = buffered.indexOf(0x0a);
+      if (newline >= 0) {
+        cleanup();
+        socket.pause();
+        resolve({ line: buffered.subarray(0, newline).toString('utf8'), rest: buffered.subarray(newline + 1) });
+      } else if (buffered.length > MAX_REQUEST_LINE) {
+        cleanup();
+        reject(helperError('OIG_HELPER_BAD_REQUEST', `The request line is longer than ${MAX_REQUEST_LINE} bytes.`));
+      }
+    };
+    const onEnd = () => {
+      cleanup();
+      reject(helperError('OIG_HELPER_BAD_REQUEST', 'The connection ended before a whole request line.'));
+    };
+    const cleanup = () => {
+      socket.off('data', onData);
+      socket.off('end', onEnd);
+    };
+    socket.on('data', onData);
+    socket.on('end', onEnd);
+  });
+}
+
+function parseRequest(line: string): HelperRequest {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    throw helperError('OIG_HELPER_BAD_REQUEST', 'The request is not JSON.');
+  }
+  if (!Value.Check(HelperRequest, json)) {
+    const command = (json as { command?: unknown } | null)?.command;
+    throw helperError('OIG_HELPER_BAD_REQUEST', `The helper does not take this request${typeof command === 'string' ? ` (${command.slice(0, 40)})` : ''}: unknown command or wrong fields.`);
+  }
+  return json;
+}
+
+/** Receives an upload's bytes into a root-only scratch file; refuses one cut short or too long. */
+async function receiveUpload(socket: net.Socket, rest: Buffer, size: number, file: string): Promise<void> {
+  const out = createWriteStream(file, { mode: 0o600 });
+  let received = 0;
+  // The socket was paused after the request line; its async iterator reads on from there.
+  async function* chunks() {
+    if (rest.length > 0) yield rest;
+    for await (const chunk of socket) yield chunk as Buffer;
+  }
+  await pipeline(async function* () {
+    for await (const chunk of chunks()) {
+      received += chunk.length;
+      if (received > size) throw helperError('OIG_HELPER_BAD_REQUEST', `The upload is longer than the ${size} bytes it announced.`);
+      yield chunk;
+    }
+  }, out);
+  if (received < size) throw helperError('OIG_BACKUP_CORRUPT', `The upload was cut short: ${received} of ${size} bytes arrived.`);
+}
+
+export function createHelperServer(service: HelperService, config: HelperConfig, log: HelperLog): net.Server {
+  return net.createServer({ allowHalfOpen: true }, (socket) => {
+    socket.on('error', () => {});
+    const send = (frame: Frame) => {
+      if (socket.writable) socket.write(`${JSON.stringify(frame)}\n`);
+    };
+    const progress = (step: string, percent: number) => send({ type: 'progress', step, percent });
+    void (async () => {
+      let upload: string | undefined;
+      try {
+        const { line, rest } = await readRequestLine(socket);
+        const request = parseRequest(line);
+        const named = 'name' in request ? { name: request.name } : {};
+        log.info({ command: request.command, ...named, ...('jobId' in request && request.jobId ? { jobId: request.jobId } : {}) }, 'helper request');
+        switch (request.command) {
+          case 'backup.list':
+            send({ type: 'result', value: await service.store.list() });
+            break;
+          case 'backup.delete':
+            await service.store.delete(request.name);
+            log.info({ backup: request.name }, 'backup deleted');
+            send({ type: 'result', value: null });
+            break;
+          case 'backup.read': {
+            const info = await service.store.info(request.name);
+            send({ type: 'download', info });
+            await pipeline(createReadStream(service.store.pathOf(request.name)), socket, { end: false });
+            break;
+          }
+          case 'job.status':
+            send({ type: 'result', value: await service.jobStatus(request.jobId) });
+            break;
+          case 'backup.create':
+            send({ type: 'result', value: await service.backup(request.passphrase, progress, request.jobId) });
+            break;
+          case 'restore.stored':
+            send({ type: 'result', value: await service.restore(service.store.pathOf(request.name), request.name, request.passphrase, progress, request.jobId) });
+            break;
+          case 'restore.upload': {
+            service.checkIdle();
+            await mkdir(workDir(config), { recursive: true, mode: 0o700 });
+            upload = path.join(workDir(config), `upload-${randomUUID()}.bin`);
+            progress('receiving', 1);
+            await receiveUpload(socket, rest, request.size, upload);
+            send({ type: 'result', value: await service.restore(upload, 'an uploaded backup', request.passphrase, progress, request.jobId) });
+            break;
+          }
+        }
+      } catch (err) {
+        const failure = failureOf(err);
+        if (failure.code === 'OIG_HELPER_INTERNAL') log.error({ err: failure.message }, 'helper request failed');
+        send({ type: 'error', code: failure.code, message: failure.message });
+      } finally {
+        if (upload) await rm(upload, { force: true });
+        socket.end();
+      }
+    })();
+  });
+}

@@ -1,0 +1,59 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { installDebianPackages } from '../../../../service/test/support/debian-packages';
+import { freeLoopbackPort } from '../../../../service/src/storage/embedded-postgres';
+
+/**
+ * The helper's tests run against Debian's PostgreSQL, as on the appliance: its own cluster in a
+ * scratch directory, owned by the postgres OS user and reached over a unix socket with peer
+ * authentication, exactly as the helper reaches the appliance's. Installed with apt when missing.
+ */
+declare module 'vitest' {
+  export interface ProvidedContext {
+    helperPostgres: { socketDir: string; port: number; binDir: string; rolePassword: string };
+  }
+}
+
+const ROLE_PASSWORD = 'helpertestpw';
+let dir: string | undefined;
+let binDir = '';
+
+function findBinDir(): string | undefined {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  const version = readdirSync(root).filter((v) => existsSync(path.join(root, v, 'bin/initdb'))).sort((a, b) => Number(b) - Number(a))[0];
+  return version ? path.join(root, version, 'bin') : undefined;
+}
+
+const asPostgres = (program: string, args: string[], input?: string) =>
+  execFileSync(program, args, { uid: Number(execFileSync('id', ['-u', 'postgres']).toString()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString()), cwd: '/', input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+
+export async function setup(project: TestProject): Promise<void> {
+  if (process.getuid?.() !== 0) throw new Error('The helper tests run as root, as the helper does on the appliance.');
+  if (!findBinDir()) await installDebianPackages(['postgresql'], 'The helper tests need Debian PostgreSQL');
+  binDir = findBinDir() ?? '';
+  if (!binDir) throw new Error('apt-get installed postgresql, yet no /usr/lib/postgresql/*/bin/initdb is there.');
+  dir = await mkdtemp(path.join(os.tmpdir(), 'openoig-helper-pg-'));
+  await chmod(dir, 0o755);
+  const uid = Number(execFileSync('id', ['-u', 'postgres']).toString());
+  const gid = Number(execFileSync('id', ['-g', 'postgres']).toString());
+  await chown(dir, uid, gid);
+  const port = await freeLoopbackPort();
+  asPostgres(path.join(binDir, 'initdb'), ['-D', path.join(dir, 'data'), '-U', 'postgres', '--auth-local=peer', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C.UTF-8']);
+  asPostgres(path.join(binDir, 'pg_ctl'), ['-D', path.join(dir, 'data'), '-l', path.join(dir, 'server.log'), '-w', '-o', `-k ${dir} -p ${port} -c listen_addresses=127.0.0.1`, 'start']);
+  asPostgres(path.join(binDir, 'psql'), ['-h', dir, '-p', String(port), '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-q'], `CREATE ROLE oig LOGIN PASSWORD '${ROLE_PASSWORD}';\n`);
+  project.provide('helperPostgres', { socketDir: dir, port, binDir, rolePassword: ROLE_PASSWORD });
+}
+
+export async function teardown(): Promise<void> {
+  if (!dir) return;
+  try {
+    asPostgres(path.join(binDir, 'pg_ctl'), ['-D', path.join(dir, 'data'), '-m', 'immediate', '-w', 'stop']);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
