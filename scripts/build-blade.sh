@@ -32,16 +32,25 @@ install -d "${ROOT}/usr/lib/openoig-gateway"
   --external:pg-native --external:embedded-postgres \
   --banner:js="import { createRequire as __openoigRequire } from 'node:module'; const require = __openoigRequire(import.meta.url);"
 cp -r "${REPO}/service/migrations" "${ROOT}/usr/lib/openoig-gateway/migrations"
+# The privileged helper, bundled the same way (pure JavaScript: tar, age, pino).
+"${REPO}/node_modules/.bin/esbuild" "${REPO}/appliance/helper/src/main.ts" --bundle --platform=node --target=node20 \
+  --format=esm --outfile="${ROOT}/usr/lib/openoig-gateway/helper.mjs" --legal-comments=none --log-level=warning \
+  --banner:js="import { createRequire as __openoigRequire } from 'node:module'; const require = __openoigRequire(import.meta.url);"
 stage_end
 
 stage_begin "blade ${VERSION}: files"
 install -D -m 0755 "${REPO}/appliance/libexec/openoig-gateway" "${ROOT}/usr/libexec/openoig/openoig-gateway"
 install -D -m 0755 "${REPO}/appliance/libexec/openoig-firstboot" "${ROOT}/usr/libexec/openoig/openoig-firstboot"
+install -D -m 0755 "${REPO}/appliance/libexec/openoig-helper" "${ROOT}/usr/libexec/openoig/openoig-helper"
+for unit in openoig-helper.socket openoig-helper.service; do
+  install -D -m 0644 "${REPO}/appliance/systemd/${unit}" "${ROOT}/usr/lib/systemd/system/${unit}"
+done
 install -D -m 0644 "${REPO}/appliance/systemd/openoig-gateway.service" "${ROOT}/usr/lib/systemd/system/openoig-gateway.service"
 install -D -m 0644 "${REPO}/appliance/systemd/openoig-firstboot.service" "${ROOT}/usr/lib/systemd/system/openoig-firstboot.service"
 install -D -m 0644 "${REPO}/appliance/etc/openoig/gateway.env" "${ROOT}/etc/openoig/gateway.env"
 install -D -m 0644 "${REPO}/appliance/nginx/openoig.conf" "${ROOT}/etc/nginx/sites-available/openoig.conf"
 install -D -m 0644 "${REPO}/service/README.md" "${ROOT}/usr/share/doc/openoig-gateway/README.md"
+install -D -m 0644 "${REPO}/appliance/helper/README.md" "${ROOT}/usr/share/doc/openoig-gateway/helper.md"
 stage_end
 
 stage_begin "blade ${VERSION}: admin UI"

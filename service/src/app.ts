@@ -41,6 +41,9 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './storage/embedded
 import { PgSessionStore } from './storage/session-store';
 import { createAdminAuth } from './transport/admin/admin-auth';
 import { registerAdminApi } from './transport/admin/admin-routes';
+import { BackupJobs } from './domain/backups/backup-jobs';
+import type { PrivilegedHelper } from './domain/backups/ports';
+import { HelperSocketClient, unavailableHelper } from './helper/helper-socket-client';
 import { NetworkElementAdmin } from './domain/callcontrol/network-element-admin';
 import { LoginGuard } from './domain/logins/login-guard';
 import { LoggingLevelOption } from './domain/options/logging-level';
@@ -79,6 +82,9 @@ export interface Gateway {
   readonly elements: NetworkElementAdmin;
   readonly logging: LoggingLevelOption;
   readonly events: EventChannels;
+  /** The appliance's privileged helper (backup and restore), or one that says it is not there. */
+  readonly helper: PrivilegedHelper;
+  readonly backups: BackupJobs;
   close(): Promise<void>;
 }
 
@@ -295,6 +301,8 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     soapServices.push(sessionServiceBinding(sessions, serviceVersions));
     soapServices.push(standardCCServiceBinding(sessions, callControl, events));
     const adminAuth = createAdminAuth(new PgAdminSessionStore(pool), new PgAdminCredentialStore(pool), config.admin.password, config.admin.idleTimeoutMs);
+    const helper: PrivilegedHelper = config.helper.socket ? new HelperSocketClient(config.helper.socket) : unavailableHelper;
+    const backups = new BackupJobs(helper);
 
     /** The same routes on every listener (HTTP, and HTTPS when configured). */
     const buildServer = async (https?: { key: string; cert: string }): Promise<FastifyInstance> => {
@@ -315,7 +323,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
       await server.register(cookie);
       for (const binding of soapServices) await registerSoapService(server, binding, config.soap);
       await registerRestSessions(server, sessions, config.sessions.timeoutMs);
-      await registerAdminApi(server, { auth: adminAuth, accounts, acl, sessions, logins: loginGuard, callControl, licensing, reports, usage, elements, logging });
+      await registerAdminApi(server, { auth: adminAuth, accounts, acl, sessions, logins: loginGuard, callControl, licensing, reports, usage, elements, logging, helper, backups });
       await registerAdminUi(server, config.admin.uiDir ?? defaultAdminUiDir(), log);
       // Degraded, not refused, while the database is away: sessions, monitors and events carry on.
       server.get('/health', async () => ({
@@ -343,7 +351,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     const url = await listen(http, 'http', config.http.host, config.http.port);
     const httpsUrl = https ? await listen(https, 'https', config.http.host, config.tls.port) : undefined;
     log.info({ url, httpsUrl, version: GATEWAY_VERSION }, 'gateway ready');
-    return { url, httpsUrl, http, pool, database, writes, sessions, logins: loginGuard, acl, accounts, licensing, usage, reports, callControl, controllers, elements, logging, events, close: closeAll };
+    return { url, httpsUrl, http, pool, database, writes, sessions, logins: loginGuard, acl, accounts, licensing, usage, reports, callControl, controllers, elements, logging, events, helper, backups, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

@@ -36,6 +36,10 @@ export const ConfigSchema = Type.Object({
   }),
   /** Where the embedded PostgreSQL and lab files live in local runs. */
   dataDir: Type.String({ minLength: 1 }),
+  /** The appliance's privileged helper (backup and restore); absent: those admin calls answer 503. */
+  helper: Type.Object({
+    socket: Type.Optional(Type.String({ minLength: 1 })),
+  }),
   admin: Type.Object({
     password: Type.String({ minLength: 1 }),
     /** The built admin UI (admin-ui/dist); default: the one of the source checkout. The blade sets it. */
@@ -154,6 +158,7 @@ export const ENVIRONMENT: Record<string, string> = {
   OIG_DATA_DIR: 'dataDir',
   OIG_ADMIN_PASSWORD: 'admin.password',
   OIG_ADMIN_UI_DIR: 'admin.uiDir',
+  OIG_HELPER_SOCKET: 'helper.socket',
   OIG_ADMIN_IDLE_TIMEOUT_MS: 'admin.idleTimeoutMs',
   OIG_SESSION_TIMEOUT_MS: 'sessions.timeoutMs',
   OIG_MAX_SESSIONS: 'sessions.max',
@@ -197,7 +202,7 @@ export const ENVIRONMENT: Record<string, string> = {
   LOG_LEVEL: 'logLevel',
 };
 
-const DEFAULTS = { http: { port: 8080 }, tls: {}, database: {}, systemd: {}, sessions: {}, logins: {}, soap: {}, mcs: {}, licensing: {}, usage: {}, pbx: {}, callControl: {}, admin: {}, dataDir: '.openoig' };
+const DEFAULTS = { http: { port: 8080 }, tls: {}, database: {}, systemd: {}, sessions: {}, logins: {}, soap: {}, mcs: {}, licensing: {}, usage: {}, pbx: {}, callControl: {}, admin: {}, helper: {}, dataDir: '.openoig' };
 
 function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
   const keys = dotted.split('.');

@@ -131,6 +131,19 @@ export const errorCatalogue = {
   OIG_CC_EVENT_CANCELLED: { http: 200, fault: 'Client', level: 'debug' },
   OIG_CC_EVENT_HANDLER_INVALID: client(400),
 
+  // The privileged helper (backup and restore, appliance/helper): its refusals keep their codes.
+  OIG_HELPER_UNAVAILABLE: server(503),
+  OIG_HELPER_BUSY: client(409),
+  OIG_HELPER_BAD_REQUEST: client(400),
+  OIG_HELPER_INTERNAL: server(500),
+  OIG_ADMIN_JOB_NOT_FOUND: client(404),
+  OIG_BACKUP_NOT_FOUND: client(404),
+  OIG_BACKUP_CORRUPT: client(422),
+  OIG_BACKUP_PASSPHRASE_REQUIRED: client(422),
+  OIG_BACKUP_WRONG_PASSPHRASE: client(422),
+  OIG_BACKUP_INCOMPATIBLE: client(422),
+  OIG_RESTORE_FAILED: server(500),
+
   OIG_USAGE_SETTINGS_INVALID: client(400),
   OIG_USAGE_PERIOD_INVALID: client(400),
   OIG_USAGE_NO_RECIPIENT: client(409),

@@ -502,6 +502,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/backups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The backups kept on the appliance, newest first */
+        get: operations["listBackups"];
+        put?: never;
+        /** Starts a backup (database, settings, TLS certificate and key, administrator password); follow its job */
+        post: operations["createBackup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/backups/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The backup file, to keep off the appliance */
+        get: operations["downloadBackup"];
+        put?: never;
+        post?: never;
+        /** Deletes a stored backup */
+        delete: operations["deleteBackup"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/backups/{name}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restores a stored backup: checked whole first; the gateway restarts on the restored state, or keeps the previous one if it is not healthy */
+        post: operations["restoreBackup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restores an uploaded backup file (the body, application/octet-stream; its passphrase in X-OIG-Backup-Passphrase); answers once the file is with the helper */
+        post: operations["restoreUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A backup or restore job: its step, progress and outcome */
+        get: operations["getJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2312,6 +2399,437 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LoggingOption"];
+                };
+            };
+            /** @description Refused: the code says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the gateway or a server it needs */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listBackups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        backups: {
+                            name: string;
+                            /** @description Bytes */
+                            size: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            encrypted: boolean;
+                            /** @description The TLS private key and the secrets are readable by whoever has the file */
+                            holdsKeysInClear: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Refused: the code says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the gateway or a server it needs */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createBackup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Encrypts the backup (age, scrypt); never stored. Without it the backup holds the TLS key and secrets in clear */
+                    passphrase?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        kind: "backup" | "restore";
+                        state: "running" | "succeeded" | "failed";
+                        /** @description What the helper is doing: dumping-database, writing-archive, verifying, loading-database, migrating, switching, starting, health-check, done */
+                        step: string;
+                        percent: number;
+                        /** Format: date-time */
+                        startedAt: string;
+                        endedAt: string | null;
+                        result: {
+                            name: string;
+                            /** @description Bytes */
+                            size: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            encrypted: boolean;
+                            /** @description The TLS private key and the secrets are readable by whoever has the file */
+                            holdsKeysInClear: boolean;
+                        } | {
+                            restoredFrom: string;
+                            productVersion: string;
+                            guid: string | null;
+                            arid: string | null;
+                            /** @description Migrations run on the restored database (a backup of an older release) */
+                            migrated: string[];
+                        } | null;
+                        error: {
+                            code: string;
+                            message: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Refused: the code says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the gateway or a server it needs */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    downloadBackup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A backup file name, as the appliance makes them */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The backup file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Refused: the code says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the gateway or a server it needs */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteBackup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A backup file name, as the appliance makes them */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Refused: the code says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the gateway or a server it needs */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    restoreBackup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A backup file name, as the appliance makes them */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Encrypts the backup (age, scrypt); never stored. Without it the backup holds the TLS key and secrets in clear */
+                    passphrase?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        kind: "backup" | "restore";
+                        state: "running" | "succeeded" | "failed";
+                        /** @description What the helper is doing: dumping-database, writing-archive, verifying, loading-database, migrating, switching, starting, health-check, done */
+                        step: string;
+                        percent: number;
+                        /** Format: date-time */
+                        startedAt: string;
+                        endedAt: string | null;
+                        result: {
+                            name: string;
+                            /** @description Bytes */
+                            size: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            encrypted: boolean;
+                            /** @description The TLS private key and the secrets are readable by whoever has the file */
+                            holdsKeysInClear: boolean;
+                        } | {
+                            restoredFrom: string;
+                            productVersion: string;
+                            guid: string | null;
+                            arid: string | null;
+                            /** @description Migrations run on the restored database (a backup of an older release) */
+                            migrated: string[];
+                        } | null;
+                        error: {
+                            code: string;
+                            message: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Refused: the code says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the gateway or a server it needs */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    restoreUpload: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Encrypts the backup (age, scrypt); never stored. Without it the backup holds the TLS key and secrets in clear */
+                "x-oig-backup-passphrase"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        kind: "backup" | "restore";
+                        state: "running" | "succeeded" | "failed";
+                        /** @description What the helper is doing: dumping-database, writing-archive, verifying, loading-database, migrating, switching, starting, health-check, done */
+                        step: string;
+                        percent: number;
+                        /** Format: date-time */
+                        startedAt: string;
+                        endedAt: string | null;
+                        result: {
+                            name: string;
+                            /** @description Bytes */
+                            size: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            encrypted: boolean;
+                            /** @description The TLS private key and the secrets are readable by whoever has the file */
+                            holdsKeysInClear: boolean;
+                        } | {
+                            restoredFrom: string;
+                            productVersion: string;
+                            guid: string | null;
+                            arid: string | null;
+                            /** @description Migrations run on the restored database (a backup of an older release) */
+                            migrated: string[];
+                        } | null;
+                        error: {
+                            code: string;
+                            message: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Refused: the code says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the gateway or a server it needs */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        kind: "backup" | "restore";
+                        state: "running" | "succeeded" | "failed";
+                        /** @description What the helper is doing: dumping-database, writing-archive, verifying, loading-database, migrating, switching, starting, health-check, done */
+                        step: string;
+                        percent: number;
+                        /** Format: date-time */
+                        startedAt: string;
+                        endedAt: string | null;
+                        result: {
+                            name: string;
+                            /** @description Bytes */
+                            size: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            encrypted: boolean;
+                            /** @description The TLS private key and the secrets are readable by whoever has the file */
+                            holdsKeysInClear: boolean;
+                        } | {
+                            restoredFrom: string;
+                            productVersion: string;
+                            guid: string | null;
+                            arid: string | null;
+                            /** @description Migrations run on the restored database (a backup of an older release) */
+                            migrated: string[];
+                        } | null;
+                        error: {
+                            code: string;
+                            message: string;
+                        } | null;
+                    };
                 };
             };
             /** @description Refused: the code says why */

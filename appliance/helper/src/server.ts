@@ -60,23 +60,47 @@ function parseRequest(line: string): HelperRequest {
   return json;
 }
 
-/** Receives an upload's bytes into a root-only scratch file; refuses one cut short or too long. */
+/**
+ * Receives an upload's bytes into a root-only scratch file; refuses one cut short or too long.
+ * Events, not the socket's async iterator: that destroys the socket when the upload ends, and
+ * the answer still has to go back on it.
+ */
 async function receiveUpload(socket: net.Socket, rest: Buffer, size: number, file: string): Promise<void> {
   const out = createWriteStream(file, { mode: 0o600 });
   let received = 0;
-  // The socket was paused after the request line; its async iterator reads on from there.
-  async function* chunks() {
-    if (rest.length > 0) yield rest;
-    for await (const chunk of socket) yield chunk as Buffer;
-  }
-  await pipeline(async function* () {
-    for await (const chunk of chunks()) {
+  const done = new Promise<void>((resolve, reject) => {
+    const take = (chunk: Buffer): boolean => {
       received += chunk.length;
-      if (received > size) throw helperError('OIG_HELPER_BAD_REQUEST', `The upload is longer than the ${size} bytes it announced.`);
-      yield chunk;
-    }
-  }, out);
-  if (received < size) throw helperError('OIG_BACKUP_CORRUPT', `The upload was cut short: ${received} of ${size} bytes arrived.`);
+      if (received > size) {
+        socket.off('data', onData);
+        reject(helperError('OIG_HELPER_BAD_REQUEST', `The upload is longer than the ${size} bytes it announced.`));
+        return false;
+      }
+      if (!out.write(chunk)) {
+        socket.pause();
+        out.once('drain', () => socket.resume());
+      }
+      return true;
+    };
+    const onData = (chunk: Buffer) => void take(chunk);
+    out.once('error', reject);
+    if (rest.length > 0 && !take(rest)) return;
+    const ended = () => {
+      socket.off('data', onData);
+      if (received < size) reject(helperError('OIG_BACKUP_CORRUPT', `The upload was cut short: ${received} of ${size} bytes arrived.`));
+      else resolve();
+    };
+    // A small upload can arrive whole with the request line, and its end before this listens.
+    if (socket.readableEnded) return ended();
+    socket.on('data', onData);
+    socket.once('end', ended);
+    socket.resume();
+  });
+  try {
+    await done;
+  } finally {
+    await new Promise<void>((resolve) => out.end(resolve));
+  }
 }
 
 export function createHelperServer(service: HelperService, config: HelperConfig, log: HelperLog): net.Server {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import https from 'node:https';
 import os from 'node:os';
@@ -28,6 +29,9 @@ let vm: Vm;
 let mcs: LabMcs;
 let amc: LabAmc;
 let gatewayCa: string;
+/** The OVA's disk with the test's SSH key, and the key: every copy the tests boot starts from it. */
+let testDisk: string;
+let testKey: string;
 const say = (line: string) => process.stdout.write(`image-test: ${line}\n`);
 
 async function waitForHealth(vmRef: Vm, timeoutMs: number): Promise<void> {
@@ -58,9 +62,9 @@ beforeAll(async () => {
   // The lab certificate server on the build host; the guest reaches it as 10.0.2.2 (QEMU user network).
   mcs = await startLabMcs({ tlsAddresses: ['10.0.2.2'] });
   amc = await startLabAmc({ tlsAddresses: ['10.0.2.2'] });
-  const { disk, key } = await diskWithTestKey(contents.vmdk, work);
+  ({ disk: testDisk, key: testKey } = await diskWithTestKey(contents.vmdk, work));
   const started = Date.now();
-  vm = await bootVm({ qemu: QEMU, disk, format: 'raw', key, serialLog: path.join(work, 'serial.log') });
+  vm = await bootVm({ qemu: QEMU, disk: testDisk, format: 'raw', key: testKey, serialLog: path.join(work, 'serial.log') });
   await vm.waitForSsh(BOOT_TIMEOUT_MS);
   say(`boot to SSH: ${((Date.now() - started) / 1000).toFixed(0)} s`);
   await waitForHealth(vm, BOOT_TIMEOUT_MS);
@@ -94,11 +98,11 @@ describe('the booted appliance', () => {
     expect((await vm.ssh('ls /etc/ssh/')).stdout).toContain('ssh_host_ed25519_key');
   });
 
-  it('has no failed units; the gateway, PostgreSQL and nginx are active; node is 32-bit', async () => {
+  it('has no failed units; the gateway, PostgreSQL, nginx and the helper socket are active; node is 32-bit', async () => {
     const failed = (await vm.ssh('systemctl list-units --failed --no-legend --plain')).stdout.trim();
     say(`failed units: ${failed || 'none'}`);
     expect(failed).toBe('');
-    for (const unit of ['openoig-gateway', 'nginx', 'postgresql@17-main']) {
+    for (const unit of ['openoig-gateway', 'nginx', 'postgresql@17-main', 'openoig-helper.socket']) {
       expect((await vm.ssh(`systemctl is-active ${unit}`)).stdout.trim()).toBe('active');
     }
     const arch = (await vm.ssh('node -p process.arch')).stdout.trim();
@@ -221,6 +225,98 @@ describe('the booted appliance', () => {
     expect({ cert: await fingerprint(), done: (await vm.ssh('cat /var/lib/openoig/firstboot.done')).stdout.trim() }).toEqual(before);
     const firstboot = (await vm.ssh('systemctl show -p ConditionResult --value openoig-firstboot')).stdout.trim();
     expect(firstboot).toBe('no');
+    expect((await vm.ssh('systemctl list-units --failed --no-legend --plain')).stdout.trim()).toBe('');
+  });
+});
+
+/** An administrator login on a booted copy, with JSON calls through its HTTPS front. */
+async function adminOf(target: Vm) {
+  const ca = (await target.ssh('cat /etc/openoig/tls/gateway.crt')).stdout;
+  const password = (await target.ssh("sed -n 's/^OIG_ADMIN_PASSWORD=//p' /etc/openoig/secrets.env")).stdout.trim();
+  const dispatcher = new Agent({ connect: { ca } });
+  const base = `https://127.0.0.1:${target.ports.https}`;
+  const login = await request(`${base}/api/admin/login`, { dispatcher, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password }) });
+  expect(login.statusCode).toBe(200);
+  const { csrfToken } = (await login.body.json()) as { csrfToken: string };
+  const cookie = String(login.headers['set-cookie']).split(';')[0] as string;
+  const call = async (method: 'GET' | 'POST', pathname: string, body?: object) => {
+    const res = await request(`${base}/api/admin${pathname}`, {
+      dispatcher,
+      method,
+      headers: { cookie, 'x-csrf-token': csrfToken, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const bytes = Buffer.from(await res.body.arrayBuffer());
+    const type = String(res.headers['content-type'] ?? '');
+    return { status: res.statusCode, json: type.includes('json') ? (JSON.parse(bytes.toString()) as any) : undefined, bytes };
+  };
+  return { ca, call, close: () => dispatcher.close() };
+}
+
+/** Every settings file of a copy: mode, group and checksum, to compare byte for byte. */
+async function settingsOf(target: Vm): Promise<string> {
+  return (await target.ssh("cd /etc/openoig && find . -type f -printf '%p %m %g ' -exec sha256sum {} \\; | awk '{print $1, $2, $3, $4}' | sort")).stdout;
+}
+
+describe('backup and restore across copies of the OVA (issue #12)', () => {
+  it('a backup made through the admin API (the privileged helper) and restored on a fresh copy brings the same settings byte for byte, the same GUID, and the restored local password logs in', async () => {
+    // Copy A (the one booted above: activated, with LabStandard's local password): one more network element, then a backup.
+    const a = await adminOf(vm);
+    expect([200, 201]).toContain((await a.call('POST', '/network-elements', { type: 'MI_VB', address: '10.0.2.50', name: 'ICP-IMAGE', useDefaults: true })).status);
+    let t = Date.now();
+    let job = (await a.call('POST', '/backups', {})).json;
+    while (job.state === 'running' && Date.now() - t < 600_000) {
+      await new Promise((r) => setTimeout(r, 2000));
+      job = (await a.call('GET', `/jobs/${job.id}`)).json;
+    }
+    expect(job, JSON.stringify(job)).toMatchObject({ state: 'succeeded', result: { holdsKeysInClear: true } });
+    say(`backup through the helper: ${job.result.name}, ${job.result.size} bytes in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+    const stored = `/var/lib/openoig-helper/backups/${job.result.name}`;
+    expect((await vm.ssh(`stat -c '%U:%G %a' ${stored}`)).stdout.trim()).toBe('root:root 600');
+    expect((await vm.ssh('journalctl -u openoig-helper --no-pager -o cat')).stdout).toContain('backup made');
+    const download = await a.call('GET', `/backups/${job.result.name}`);
+    expect(download.status).toBe(200);
+    const local = path.join(work, job.result.name);
+    await writeFile(local, download.bytes);
+    expect((await vm.ssh(`sha256sum ${stored}`)).stdout.split(' ')[0]).toBe(createHash('sha256').update(download.bytes).digest('hex'));
+    const settingsA = await settingsOf(vm);
+    const guidA = (await a.call('GET', '/licence')).json.licence.binding.guid as string;
+    const elementsA = ((await a.call('GET', '/network-elements')).json as Array<{ address: string; name: string }>).map((e) => `${e.address} ${e.name}`).sort();
+    expect(elementsA).toContain('10.0.2.50 ICP-IMAGE');
+    await a.close();
+    await vm.stop();
+
+    // Copy B: a fresh boot of the same OVA (its own certificate, secrets and database), restored from A's backup.
+    t = Date.now();
+    vm = await bootVm({ qemu: QEMU, disk: testDisk, format: 'raw', key: testKey, serialLog: path.join(work, 'serial-b.log') });
+    await vm.waitForSsh(BOOT_TIMEOUT_MS);
+    await waitForHealth(vm, BOOT_TIMEOUT_MS);
+    say(`copy B boot to health: ${((Date.now() - t) / 1000).toFixed(0)} s`);
+    expect(await settingsOf(vm)).not.toBe(settingsA);
+    await vm.copy('to', local, `/root/${job.result.name}`);
+    t = Date.now();
+    const restored = await vm.ssh(`openoig-helper restore --file /root/${job.result.name}`, { timeoutMs: 900_000 });
+    say(`restore on copy B: ${((Date.now() - t) / 1000).toFixed(0)} s: ${restored.stdout.trim()}`);
+    expect(JSON.parse(restored.stdout)).toMatchObject({ guid: guidA, productVersion: contents.ovf.version });
+    await waitForHealth(vm, 300_000);
+
+    expect(await settingsOf(vm)).toBe(settingsA);
+    const b = await adminOf(vm);
+    expect((await b.call('GET', '/licence')).json.licence).toMatchObject({ state: 'active', binding: { guid: guidA } });
+    expect(((await b.call('GET', '/network-elements')).json as Array<{ address: string; name: string }>).map((e) => `${e.address} ${e.name}`).sort()).toEqual(elementsA);
+    await b.close();
+    const previous = (await vm.ssh("runuser -u postgres -- psql -tAc \"SELECT datname FROM pg_database WHERE datname LIKE 'openoig_previous_%'\"")).stdout.trim();
+    expect(previous.split('\n')).toHaveLength(1);
+
+    const client = (await soap.createClientAsync(REFERENCE_WSDL)) as soap.Client & Record<string, (a: unknown, o?: unknown) => Promise<[any]>>;
+    client.setEndpoint(`https://127.0.0.1:${vm.ports.https}/mitel/oig/session/SessionService`);
+    const options = { httpsAgent: new https.Agent({ ca: b.ca }) };
+    const [res] = await client.loginExAsync(
+      { req: { applicationName: 'LabStandard', companyName: LAB_COMPANY, applicationPassword: 'lab-standard-secret', localPassword: 'image-test-local', version: '4.0' } },
+      options,
+    );
+    expect(res.return.attributes.result).toBe('true');
+    expect((await client.logoutAsync({ sessionId: res.return.attributes.sessionId }, options))[0].return.attributes.result).toBe('true');
     expect((await vm.ssh('systemctl list-units --failed --no-legend --plain')).stdout.trim()).toBe('');
   });
 });

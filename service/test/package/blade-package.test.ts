@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,6 +51,11 @@ describe('blade package', () => {
       './usr/lib/systemd/system/openoig-firstboot.service',
       './usr/libexec/openoig/openoig-gateway',
       './usr/libexec/openoig/openoig-firstboot',
+      './usr/lib/openoig-gateway/helper.mjs',
+      './usr/libexec/openoig/openoig-helper',
+      './usr/lib/systemd/system/openoig-helper.socket',
+      './usr/lib/systemd/system/openoig-helper.service',
+      './usr/share/doc/openoig-gateway/helper.md',
       './etc/openoig/gateway.env',
       './etc/nginx/sites-available/openoig.conf',
     ]) {
@@ -58,6 +63,12 @@ describe('blade package', () => {
     }
     const control = execFileSync('dpkg-deb', ['-I', deb], { encoding: 'utf8' });
     for (const script of ['postinst', 'prerm', 'postrm', 'conffiles']) expect(control).toContain(script);
+  });
+
+  it('the bundled helper runs from the package files alone: without a command it prints its usage and exits 64', () => {
+    const result = spawnSync(process.execPath, [path.join(root, 'usr/lib/openoig-gateway/helper.mjs')], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    expect(result.status).toBe(64);
+    expect(result.stderr).toMatch(/^usage: openoig-helper serve \| backup/);
   });
 
   it('the bundled gateway runs from the package files alone: migrates, serves, activates a licence and logs in an application', async () => {

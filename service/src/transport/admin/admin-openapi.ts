@@ -8,7 +8,7 @@ const PUBLIC: Security = [];
 const LOGGED_IN: Security = [{ adminCookie: [] }];
 const LOGGED_IN_WITH_CSRF: Security = [{ adminCookie: [], csrfToken: [] }];
 
-type Tag = 'login' | 'applications' | 'sessions' | 'network-elements' | 'licensing' | 'overview' | 'usage' | 'options';
+type Tag = 'login' | 'applications' | 'sessions' | 'network-elements' | 'licensing' | 'overview' | 'usage' | 'options' | 'backups';
 const operation = (security: Security) => (operationId: string, tag: Tag, summary: string) => ({ operationId, tags: [tag], summary, security });
 /** What the document says of an operation besides its request and response schemas. */
 export const publicOperation = operation(PUBLIC);
@@ -51,6 +51,7 @@ export async function registerAdminOpenApi(scope: FastifyInstance): Promise<void
         { name: 'licensing', description: 'Licence activation and the Licensing panel' },
         { name: 'overview', description: 'The Overview tab' },
         { name: 'usage', description: 'The usage report, its mail server and deliveries; current usage' },
+        { name: 'backups', description: 'Backup and restore (Server Manager), done by the appliance’s privileged helper' },
       ],
     },
     // The shared response schemas keep their names in components.schemas (Account, Session, ...).

@@ -16,6 +16,9 @@ import { oigError } from '../../errors';
 import { useJsonErrors } from '../json-errors';
 import { useInputRules } from '../input-rules';
 import type { AdminAuth } from './admin-auth';
+import type { BackupJobs } from '../../domain/backups/backup-jobs';
+import type { PrivilegedHelper } from '../../domain/backups/ports';
+import { backupRoutes } from './routes/backup-routes';
 import { change, publicOperation, read, registerAdminOpenApi } from './admin-openapi';
 import {
   AccountChangeBody,
@@ -62,6 +65,8 @@ export interface AdminDeps {
   readonly elements: NetworkElementAdmin;
   readonly logging: LoggingLevelOption;
   readonly logins: Pick<LoginGuard, 'locks' | 'unlock'>;
+  readonly helper: PrivilegedHelper;
+  readonly backups: BackupJobs;
 }
 
 function elementJson(view: ElementView) {
@@ -418,6 +423,9 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): P
           { schema: { ...change('setLoggingLevel', 'options', 'Sets the logging level at once (kept across restarts)'), body: LoggingBody, response: loggingAnswer } },
           async (request) => logging.set((request.body as { level: LoggingLevel }).level),
         );
+
+        // Server Manager, Backup: through the privileged helper.
+        await secured.register(async (area) => backupRoutes(area, { helper: deps.helper, backups: deps.backups }));
       });
     },
     { prefix: ADMIN_PREFIX },

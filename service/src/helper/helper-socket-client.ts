@@ -1,0 +1,113 @@
+import net from 'node:net';
+import { PassThrough } from 'node:stream';
+import { HELPER_PROTOCOL_VERSION, type Frame, type HelperRequest } from '@openoig/helper/protocol';
+import type { BackupInfo, JobRecord, PrivilegedHelper, ProgressListener, RestoreOutcome } from '../domain/backups/ports';
+import { oigError, type OigErrorCode } from '../errors';
+
+/**
+ * The privileged helper over its unix socket (/run/openoig-helper.sock, root:oig 0660): one
+ * request per connection, answered in JSON lines (appliance/helper/src/protocol.ts).
+ */
+type Body<R> = R extends { version: number } ? Omit<R, 'version'> : never;
+
+// The helper's codes are the gateway's own, apart from the job one (a job id the admin API named).
+const codeOf = (code: string): OigErrorCode => (code === 'OIG_HELPER_JOB_NOT_FOUND' ? 'OIG_ADMIN_JOB_NOT_FOUND' : (code as OigErrorCode));
+
+export class HelperSocketClient implements PrivilegedHelper {
+  constructor(private readonly socketPath: string) {}
+
+  /**
+   * Sends one request (and an upload's bytes) and reads frames; a `download` frame hands the
+   * rest of the connection to the caller as the archive's bytes.
+   */
+  private call<T>(request: Body<HelperRequest>, options: { progress?: ProgressListener; upload?: AsyncIterable<Uint8Array>; download?: (info: BackupInfo, bytes: PassThrough) => void } = {}): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const socket = net.createConnection(this.socketPath);
+      let buffered = '';
+      let settled = false;
+      let downloading: PassThrough | undefined;
+      const settle = (fn: () => void) => {
+        if (!settled) {
+          settled = true;
+          fn();
+        }
+      };
+      socket.once('error', (err: NodeJS.ErrnoException) => {
+        downloading?.destroy(err);
+        settle(() => reject(oigError('OIG_HELPER_UNAVAILABLE', `The privileged helper cannot be reached at ${this.socketPath} (${err.code ?? err.message}).`)));
+      });
+      socket.once('connect', () => {
+        socket.write(`${JSON.stringify({ version: HELPER_PROTOCOL_VERSION, ...request })}\n`);
+        if (!options.upload) return void socket.end();
+        void (async () => {
+          try {
+            for await (const chunk of options.upload as AsyncIterable<Uint8Array>) if (!socket.write(chunk)) await new Promise((r) => socket.once('drain', r));
+            socket.end();
+          } catch (err) {
+            socket.destroy();
+            settle(() => reject(err));
+          }
+        })();
+      });
+      socket.on('data', (chunk: Buffer) => {
+        if (downloading) return void downloading.write(chunk);
+        buffered += chunk.toString('latin1');
+        let newline: number;
+        while (!downloading && (newline = buffered.indexOf('\n')) >= 0) {
+          const frame = JSON.parse(Buffer.from(buffered.slice(0, newline), 'latin1').toString('utf8')) as Frame;
+          buffered = buffered.slice(newline + 1);
+          if (frame.type === 'progress') options.progress?.(frame.step, frame.percent);
+          else if (frame.type === 'result') settle(() => resolve(frame.value as T));
+          else if (frame.type === 'error') settle(() => reject(oigError(codeOf(frame.code), frame.message)));
+          else if (frame.type === 'download' && options.download) {
+            downloading = new PassThrough();
+            const bytes = downloading;
+            if (buffered.length > 0) bytes.write(Buffer.from(buffered, 'latin1'));
+            buffered = '';
+            options.download(frame.info, bytes);
+            settle(() => resolve(undefined as T));
+          }
+        }
+      });
+      socket.once('end', () => {
+        downloading?.end();
+        settle(() => reject(oigError('OIG_HELPER_INTERNAL', 'The privileged helper ended the connection without an answer.')));
+      });
+    });
+  }
+
+  listBackups(): Promise<BackupInfo[]> {
+    return this.call({ command: 'backup.list' });
+  }
+
+  createBackup(jobId: string, passphrase: string | undefined, progress: ProgressListener): Promise<BackupInfo> {
+    return this.call({ command: 'backup.create', jobId, ...(passphrase ? { passphrase } : {}) }, { progress });
+  }
+
+  async readBackup(name: string): Promise<{ info: BackupInfo; bytes: AsyncIterable<Uint8Array> }> {
+    let found: { info: BackupInfo; bytes: AsyncIterable<Uint8Array> } | undefined;
+    await this.call({ command: 'backup.read', name }, { download: (info, bytes) => (found = { info, bytes }) });
+    return found as { info: BackupInfo; bytes: AsyncIterable<Uint8Array> };
+  }
+
+  async deleteBackup(name: string): Promise<void> {
+    await this.call({ command: 'backup.delete', name });
+  }
+
+  restoreStored(jobId: string, name: string, passphrase: string | undefined, progress: ProgressListener): Promise<RestoreOutcome> {
+    return this.call({ command: 'restore.stored', jobId, name, ...(passphrase ? { passphrase } : {}) }, { progress });
+  }
+
+  restoreUpload(jobId: string, size: number, bytes: AsyncIterable<Uint8Array>, passphrase: string | undefined, progress: ProgressListener): Promise<RestoreOutcome> {
+    return this.call({ command: 'restore.upload', jobId, size, ...(passphrase ? { passphrase } : {}) }, { progress, upload: bytes });
+  }
+
+  jobStatus(jobId: string): Promise<JobRecord> {
+    return this.call({ command: 'job.status', jobId });
+  }
+}
+
+/** No helper configured (npm start, tests): every call says so, in words. */
+export const unavailableHelper: PrivilegedHelper = new Proxy({} as PrivilegedHelper, {
+  get: () => () => Promise.reject(oigError('OIG_HELPER_UNAVAILABLE', 'Backup and restore need the appliance’s privileged helper (OIG_HELPER_SOCKET), which this gateway does not have.')),
+});
