@@ -26,7 +26,8 @@ export default defineConfig({
           include: ['appliance/helper/test/**/*.test.ts'],
           // Root, and Debian's PostgreSQL (installed when missing) in a cluster of its own, as the
           // helper runs on the appliance: peer authentication as the postgres OS user.
-          globalSetup: ['appliance/helper/test/support/debian-postgres.ts'],
+          // The Backup and Restore panel's browser test also needs Chromium and the built UI.
+          globalSetup: ['appliance/helper/test/support/debian-postgres.ts', 'admin-ui/test/support/browser-setup.ts'],
         },
       },
       {

@@ -4,6 +4,7 @@ import { Link, Navigate, Route, Routes } from 'react-router-dom';
 import { api, ApiError, BACKGROUND, GatewayUnreachableError, onConnectionProblem, setCsrfToken, unwrap } from './api/client';
 import { LoginPage, type LoginNotice } from './login/LoginPage';
 import { OigPage } from './oig/OigPage';
+import { BackupPage } from './server/BackupPage';
 import { EmailPage } from './server/EmailPage';
 import { LicensingPage } from './server/LicensingPage';
 import { PasswordPage } from './server/PasswordPage';
@@ -112,6 +113,7 @@ export function App() {
             <Route path="/server/licensing" element={<LicensingPage />} />
             <Route path="/server/email" element={<EmailPage />} />
             <Route path="/server/password" element={<PasswordPage />} />
+            <Route path="/server/backup" element={<BackupPage />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </AppLayout>

@@ -90,3 +90,48 @@ export async function unwrap<T>(pending: Promise<Answer<T>>): Promise<T> {
   }
   return data as T;
 }
+
+type JsonOf<R> = R extends { content: { 'application/json': infer J } } ? J : never;
+/** A backup or restore job (GET /api/admin/jobs/{id}). */
+export type BackupJob = JsonOf<paths['/api/admin/jobs/{id}']['get']['responses'][200]>;
+/** A backup kept on the appliance. */
+export type Backup = JsonOf<paths['/api/admin/backups']['get']['responses'][200]>['backups'][number];
+
+/** The login ended (e.g. a restore brought another appliance's logins): the shell shows the login page. */
+export function reportSessionEnded(): void {
+  announce('session-ended');
+}
+
+/**
+ * Uploads a backup file to restore it (POST /api/admin/restore: the file as the body, its
+ * passphrase in a header, so the file is never held as JSON). Answers the restore's job.
+ */
+export async function uploadBackupToRestore(file: File, passphrase: string | undefined): Promise<BackupJob> {
+  const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };
+  if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  if (passphrase) headers['X-OIG-Backup-Passphrase'] = passphrase;
+  let response: Response;
+  try {
+    response = await fetch('/api/admin/restore', { method: 'POST', credentials: 'same-origin', headers, body: file });
+  } catch (err) {
+    throw new GatewayUnreachableError(err instanceof Error ? `The gateway cannot be reached: ${err.message}` : undefined);
+  }
+  const body = (await response.json().catch(() => ({}))) as Partial<BackupJob & Schemas['Error']> & { fields?: Record<string, string> };
+  if (!response.ok) throw new ApiError(response.status, body.code ?? `HTTP_${response.status}`, body.message ?? response.statusText, body.fields ?? {});
+  return body as BackupJob;
+}
+
+/**
+ * A job's state while the gateway may be restarting (a restore stops and starts it): unlike the
+ * API client, no answer and a 401 are states here, not problems to report to the shell.
+ */
+export async function peekJob(id: string): Promise<BackupJob | 'unreachable' | 'logged-out'> {
+  try {
+    const response = await fetch(`/api/admin/jobs/${encodeURIComponent(id)}`, { credentials: 'same-origin', headers: BACKGROUND });
+    if (response.status === 401) return 'logged-out';
+    if (!response.ok || !(response.headers.get('content-type') ?? '').includes('application/json')) return 'unreachable';
+    return (await response.json()) as BackupJob;
+  } catch {
+    return 'unreachable';
+  }
+}

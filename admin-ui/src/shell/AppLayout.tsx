@@ -78,6 +78,7 @@ export function AppLayout({ onLogout, loggingOut, children }: AppLayoutProps) {
             {item('/server/licensing', 'Licensing', pathname === '/server/licensing')}
             {item('/server/email', 'E-mail Settings', pathname === '/server/email')}
             {item('/server/password', 'Administrator Password', pathname === '/server/password')}
+            {item('/server/backup', 'Backup and Restore', pathname === '/server/backup')}
           </NavGroup>
         </Nav>
       </PageSidebarBody>

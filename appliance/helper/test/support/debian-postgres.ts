@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,8 +19,14 @@ declare module 'vitest' {
 }
 
 const ROLE_PASSWORD = 'helpertestpw';
-let dir: string | undefined;
-let binDir = '';
+
+export interface ScratchCluster {
+  readonly socketDir: string;
+  readonly port: number;
+  readonly binDir: string;
+  readonly rolePassword: string;
+  stop(): Promise<void>;
+}
 
 function findBinDir(): string | undefined {
   const root = '/usr/lib/postgresql';
@@ -29,31 +35,54 @@ function findBinDir(): string | undefined {
   return version ? path.join(root, version, 'bin') : undefined;
 }
 
-const asPostgres = (program: string, args: string[], input?: string) =>
-  execFileSync(program, args, { uid: Number(execFileSync('id', ['-u', 'postgres']).toString()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString()), cwd: '/', input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+const postgresIds = () => ({ uid: Number(execFileSync('id', ['-u', 'postgres']).toString()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString()) });
+const asPostgres = (program: string, args: string[], input?: string) => execFileSync(program, args, { ...postgresIds(), cwd: '/', input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
 
-export async function setup(project: TestProject): Promise<void> {
+/**
+ * A PostgreSQL cluster of Debian's PostgreSQL in a scratch directory (installed with apt when
+ * missing), with the gateway's role oig. Also used by `npm run bench:backup`.
+ */
+export async function startScratchCluster(): Promise<ScratchCluster> {
   if (process.getuid?.() !== 0) throw new Error('The helper tests run as root, as the helper does on the appliance.');
   if (!findBinDir()) await installDebianPackages(['postgresql'], 'The helper tests need Debian PostgreSQL');
-  binDir = findBinDir() ?? '';
+  const binDir = findBinDir() ?? '';
   if (!binDir) throw new Error('apt-get installed postgresql, yet no /usr/lib/postgresql/*/bin/initdb is there.');
-  dir = await mkdtemp(path.join(os.tmpdir(), 'openoig-helper-pg-'));
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'openoig-helper-pg-'));
   await chmod(dir, 0o755);
-  const uid = Number(execFileSync('id', ['-u', 'postgres']).toString());
-  const gid = Number(execFileSync('id', ['-g', 'postgres']).toString());
+  const { uid, gid } = postgresIds();
   await chown(dir, uid, gid);
   const port = await freeLoopbackPort();
   asPostgres(path.join(binDir, 'initdb'), ['-D', path.join(dir, 'data'), '-U', 'postgres', '--auth-local=peer', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C.UTF-8']);
-  asPostgres(path.join(binDir, 'pg_ctl'), ['-D', path.join(dir, 'data'), '-l', path.join(dir, 'server.log'), '-w', '-o', `-k ${dir} -p ${port} -c listen_addresses=127.0.0.1`, 'start']);
+  try {
+    asPostgres(path.join(binDir, 'pg_ctl'), ['-D', path.join(dir, 'data'), '-l', path.join(dir, 'server.log'), '-w', '-o', `-k ${dir} -p ${port} -c listen_addresses=127.0.0.1`, 'start']);
+  } catch (err) {
+    const log = readFileSync(path.join(dir, 'server.log'), 'utf8').slice(-2000);
+    throw new Error(`The helper tests' PostgreSQL did not start: ${(err as Error).message}\n${log}`);
+  }
   asPostgres(path.join(binDir, 'psql'), ['-h', dir, '-p', String(port), '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-q'], `CREATE ROLE oig LOGIN PASSWORD '${ROLE_PASSWORD}';\n`);
-  project.provide('helperPostgres', { socketDir: dir, port, binDir, rolePassword: ROLE_PASSWORD });
+  return {
+    socketDir: dir,
+    port,
+    binDir,
+    rolePassword: ROLE_PASSWORD,
+    async stop() {
+      try {
+        asPostgres(path.join(binDir, 'pg_ctl'), ['-D', path.join(dir, 'data'), '-m', 'immediate', '-w', 'stop']);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+let cluster: ScratchCluster | undefined;
+
+export async function setup(project: TestProject): Promise<void> {
+  cluster = await startScratchCluster();
+  const { socketDir, port, binDir, rolePassword } = cluster;
+  project.provide('helperPostgres', { socketDir, port, binDir, rolePassword });
 }
 
 export async function teardown(): Promise<void> {
-  if (!dir) return;
-  try {
-    asPostgres(path.join(binDir, 'pg_ctl'), ['-D', path.join(dir, 'data'), '-m', 'immediate', '-w', 'stop']);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  await cluster?.stop();
 }

@@ -79,8 +79,7 @@ export interface TestAppliance {
 let count = 0;
 
 /** A fresh appliance with its own database; `name` keeps databases of parallel files apart. */
-export async function makeTestAppliance(name: string, extraEnv: Record<string, string> = {}): Promise<TestAppliance> {
-  const cluster = inject('helperPostgres');
+export async function makeTestAppliance(name: string, extraEnv: Record<string, string> = {}, cluster: { socketDir: string; port: number; binDir: string; rolePassword: string } = inject('helperPostgres')): Promise<TestAppliance> {
   count += 1;
   const database = `openoig_${name}_${process.pid}_${count}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'openoig-helper-test-'));

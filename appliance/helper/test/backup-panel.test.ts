@@ -1,0 +1,123 @@
+import { readFile } from 'node:fs/promises';
+import type net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminLogin, expectNoSeriousA11yViolations, expectText, keepScreenshotOnFailure, launchBrowser, newPage } from '../../../admin-ui/test/support/browser';
+import { HelperService } from '../src/helper-service';
+import { createHelperServer } from '../src/server';
+import { makeTestAppliance, type TestAppliance } from './support/test-appliance';
+
+/**
+ * Browser test of Server Manager > Backup and Restore (issue #12) in Debian's Chromium, against
+ * the real gateway with the real helper behind its socket (the panels need both).
+ */
+const quiet = { info: () => {}, error: () => {} };
+let app: TestAppliance;
+let helper: HelperService;
+let server: net.Server;
+let browser: Browser;
+let page: Page;
+
+const statusAlert = () => page.locator('.pf-v6-c-alert').first();
+const rows = () => page.locator('#backups tbody tr');
+
+beforeAll(async () => {
+  const socket = path.join(os.tmpdir(), `openoig-helper-ui-${process.pid}.sock`);
+  app = await makeTestAppliance('ui', { OIG_HELPER_SOCKET: socket });
+  helper = new HelperService(app.config, app.gateway, quiet);
+  server = createHelperServer(helper, app.config, quiet);
+  await new Promise<void>((resolve) => server.listen(socket, resolve));
+  await app.startGateway();
+  browser = await launchBrowser();
+  page = await newPage(browser);
+  await adminLogin(page, app.baseUrl, app.adminPassword);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => server?.close(r));
+  await app?.close();
+});
+
+describe('Server Manager, Backup and Restore', () => {
+  keepScreenshotOnFailure(() => page);
+
+  it('backs up without and with a passphrase, following each job, and lists both with their protection', async () => {
+    await page.getByRole('navigation').getByRole('link', { name: 'Backup and Restore' }).click();
+    await page.getByRole('heading', { name: 'Backup and Restore', level: 1 }).waitFor();
+    await expectText(page.locator('#backups'), 'No backup is kept on this appliance.');
+    await expectNoSeriousA11yViolations(page, 'the Backup and Restore page');
+
+    await page.getByRole('button', { name: 'Back up now' }).click();
+    await expectText(statusAlert(), /The backup openoig-backup-.*\.tar\.gz is made\./);
+    await expectText(rows(), 'Keys and passwords in clear');
+
+    await page.locator('#backup-passphrase').fill('short');
+    await page.getByRole('button', { name: 'Back up now' }).click();
+    await expectText(page.locator('#backup-passphrase-helper'), 'at least 8 characters');
+    await page.locator('#backup-passphrase').fill('a long passphrase');
+    await page.getByRole('button', { name: 'Back up now' }).click();
+    await expectText(statusAlert(), /The backup openoig-backup-.*\.tar\.gz\.age is made\./);
+    await expectText(rows(), 'Encrypted');
+    expect(await rows().count()).toBe(2);
+  });
+
+  it('downloads a backup byte for byte', async () => {
+    const [plain] = (await helper.store.list()).filter((b) => !b.encrypted);
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('link', { name: `Download ${plain?.name}` }).click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toBe(plain?.name);
+    const saved = path.join(app.scratch, 'downloaded');
+    await download.saveAs(saved);
+    expect((await readFile(saved)).equals(await readFile(helper.store.pathOf(plain?.name ?? '')))).toBe(true);
+  });
+
+  it('refuses an uploaded file that is damaged, with the reason, and restores a good one after a confirmation', async () => {
+    const [plain] = (await helper.store.list()).filter((b) => !b.encrypted);
+    const bytes = await readFile(helper.store.pathOf(plain?.name ?? ''));
+    const upload = page.locator('#restore-upload input[type="file"]');
+    await page.locator('#restore-upload').getByRole('button', { name: 'Restore', exact: true }).click();
+    await expectText(page.locator('#restore-file-helper'), 'Choose the backup file to restore');
+
+    await upload.setInputFiles({ name: 'damaged.tar.gz', mimeType: 'application/gzip', buffer: bytes.subarray(0, Math.floor(bytes.length / 2)) });
+    await page.locator('#restore-upload').getByRole('button', { name: 'Restore', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Restore from this file?' });
+    await expectText(dialog, 'every application session ends');
+    await expectNoSeriousA11yViolations(page, 'the restore confirmation');
+    await dialog.getByRole('button', { name: 'Restore' }).click();
+    await expectText(page.locator('.pf-m-danger').first(), 'damaged or incomplete');
+    await expectText(page.locator('.pf-m-danger').first(), 'OIG_BACKUP_CORRUPT');
+    expect(app.gateway.starts).toBe(1);
+
+    await upload.setInputFiles({ name: plain?.name ?? 'backup.tar.gz', mimeType: 'application/gzip', buffer: bytes });
+    await page.locator('#restore-upload').getByRole('button', { name: 'Restore', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Restore' }).click();
+    await expectText(statusAlert(), 'Restored from an uploaded backup (made by OpenOIG 0.1.0); the gateway runs on the restored state.');
+    expect(app.gateway.starts).toBe(2);
+  }, 120_000);
+
+  it('restores a stored encrypted backup with its passphrase, and deletes a backup only after a confirmation', async () => {
+    const [encrypted] = (await helper.store.list()).filter((b) => b.encrypted);
+    await page.getByRole('button', { name: `Restore ${encrypted?.name}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Restore ${encrypted?.name}?` });
+    await dialog.locator('#stored-restore-passphrase').fill('not the passphrase');
+    await dialog.getByRole('button', { name: 'Restore' }).click();
+    await expectText(page.locator('.pf-m-danger').first(), 'The passphrase does not open this backup.');
+    await page.getByRole('button', { name: `Restore ${encrypted?.name}` }).click();
+    await dialog.locator('#stored-restore-passphrase').fill('a long passphrase');
+    await dialog.getByRole('button', { name: 'Restore' }).click();
+    await expectText(statusAlert(), `Restored from ${encrypted?.name}`);
+
+    await page.getByRole('button', { name: `Delete ${encrypted?.name}` }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete this backup?' });
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    expect(await rows().count()).toBe(2);
+    await page.getByRole('button', { name: `Delete ${encrypted?.name}` }).click();
+    await confirm.getByRole('button', { name: 'Delete' }).click();
+    await expectText(statusAlert(), `The backup ${encrypted?.name} is deleted.`);
+    await expect.poll(() => rows().count()).toBe(1);
+  }, 120_000);
+});
