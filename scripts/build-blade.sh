@@ -42,6 +42,9 @@ stage_begin "blade ${VERSION}: files"
 install -D -m 0755 "${REPO}/appliance/libexec/openoig-gateway" "${ROOT}/usr/libexec/openoig/openoig-gateway"
 install -D -m 0755 "${REPO}/appliance/libexec/openoig-firstboot" "${ROOT}/usr/libexec/openoig/openoig-firstboot"
 install -D -m 0755 "${REPO}/appliance/libexec/openoig-helper" "${ROOT}/usr/libexec/openoig/openoig-helper"
+# Technicians run the helper by name (backup, list, restore), so it is on root's PATH.
+install -d -m 0755 "${ROOT}/usr/sbin"
+ln -s ../libexec/openoig/openoig-helper "${ROOT}/usr/sbin/openoig-helper"
 for unit in openoig-helper.socket openoig-helper.service; do
   install -D -m 0644 "${REPO}/appliance/systemd/${unit}" "${ROOT}/usr/lib/systemd/system/${unit}"
 done

@@ -61,6 +61,8 @@ describe('blade package', () => {
     ]) {
       expect(files).toContain(file);
     }
+    // A technician runs the helper by name: /usr/sbin/openoig-helper points at the libexec program.
+    expect(files).toMatch(/\.\/usr\/sbin\/openoig-helper -> \.\.\/libexec\/openoig\/openoig-helper/);
     const control = execFileSync('dpkg-deb', ['-I', deb], { encoding: 'utf8' });
     for (const script of ['postinst', 'prerm', 'postrm', 'conffiles']) expect(control).toContain(script);
   });
