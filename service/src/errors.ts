@@ -143,6 +143,11 @@ export const errorCatalogue = {
   OIG_BACKUP_WRONG_PASSPHRASE: client(422),
   OIG_BACKUP_INCOMPATIBLE: client(422),
   OIG_RESTORE_FAILED: server(500),
+  OIG_BACKUP_TARGET_NOT_SET: client(409),
+  // The SFTP target: the appliance did its part; the server (or the way to it) did not.
+  OIG_BACKUP_TARGET_HOST_KEY: { http: 502, fault: 'Server', level: 'warn' },
+  OIG_BACKUP_TARGET_REFUSED: { http: 502, fault: 'Server', level: 'warn' },
+  OIG_BACKUP_TARGET_UNREACHABLE: { http: 502, fault: 'Server', level: 'warn' },
 
   OIG_USAGE_SETTINGS_INVALID: client(400),
   OIG_USAGE_PERIOD_INVALID: client(400),

@@ -572,6 +572,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/backups/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Scheduled backups, their last run and the SFTP target */
+        get: operations["getBackupSchedule"];
+        /** Sets scheduled backups: daily or weekly at an hour (UTC), kept here or sent to the SFTP target too, the newest N kept */
+        put: operations["setBackupSchedule"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/backups/target/scan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The host keys an SSH server shows now, with fingerprints, to compare and pin one */
+        post: operations["scanBackupTarget"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/backups/target": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Sets the SFTP target with its pinned host key; kept only once the appliance logged in and wrote to the directory */
+        put: operations["setBackupTarget"];
+        post?: never;
+        /** Removes the SFTP target (not while scheduled backups go there) */
+        delete: operations["deleteBackupTarget"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/backups/target/backups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The backups on the SFTP target, newest first */
+        get: operations["listTargetBackups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/backups/target/backups/{name}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restores a backup from the SFTP target: fetched, checked whole, then restored as a stored one */
+        post: operations["restoreTargetBackup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/jobs/{id}": {
         parameters: {
             query?: never;
@@ -2718,6 +2805,482 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        kind: "backup" | "restore";
+                        state: "running" | "succeeded" | "failed";
+                        /** @description What the helper is doing: dumping-database, writing-archive, verifying, loading-database, migrating, switching, starting, health-check, done */
+                        step: string;
+                        percent: number;
+                        /** Format: date-time */
+                        startedAt: string;
+                        endedAt: string | null;
+                        result: {
+                            name: string;
+                            /** @description Bytes */
+                            size: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            encrypted: boolean;
+                            /** @description The TLS private key and the secrets are readable by whoever has the file */
+                            holdsKeysInClear: boolean;
+                        } | {
+                            restoredFrom: string;
+                            productVersion: string;
+                            guid: string | null;
+                            arid: string | null;
+                            /** @description Migrations run on the restored database (a backup of an older release) */
+                            migrated: string[];
+                        } | null;
+                        error: {
+                            code: string;
+                            message: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Refused: the code says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the gateway or a server it needs */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getBackupSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        schedule: {
+                            frequency: "off" | "daily" | "weekly";
+                            hour: number;
+                            weekday: number;
+                            retention: number;
+                            destination: "local" | "sftp";
+                        };
+                        /** @description Scheduled backups are encrypted with a passphrase the helper keeps (root only) */
+                        encrypted: boolean;
+                        nextRun: string | null;
+                        lastRun: {
+                            /** Format: date-time */
+                            at: string;
+                            state: "succeeded" | "failed";
+                            backup: string | null;
+                            uploaded: boolean;
+                            error: {
+                                code: string;
+                                message: string;
+                            } | null;
+                        } | null;
+                        target: {
+                            host: string;
+                            port: number;
+                            username: string;
+                            directory: string;
+                            hostKey: string;
+                        } | null;
+                        /** @description The appliance’s public key: add it to the SFTP account’s authorized_keys */
+                        publicKey: string;
+                    };
+                };
+            };
+            /** @description Refused: the code says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the gateway or a server it needs */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setBackupSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    frequency: "off" | "daily" | "weekly";
+                    hour: number;
+                    weekday: number;
+                    retention: number;
+                    destination: "local" | "sftp";
+                    /** @description Encrypts scheduled backups; absent keeps the kept one, null drops it */
+                    passphrase?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        schedule: {
+                            frequency: "off" | "daily" | "weekly";
+                            hour: number;
+                            weekday: number;
+                            retention: number;
+                            destination: "local" | "sftp";
+                        };
+                        /** @description Scheduled backups are encrypted with a passphrase the helper keeps (root only) */
+                        encrypted: boolean;
+                        nextRun: string | null;
+                        lastRun: {
+                            /** Format: date-time */
+                            at: string;
+                            state: "succeeded" | "failed";
+                            backup: string | null;
+                            uploaded: boolean;
+                            error: {
+                                code: string;
+                                message: string;
+                            } | null;
+                        } | null;
+                        target: {
+                            host: string;
+                            port: number;
+                            username: string;
+                            directory: string;
+                            hostKey: string;
+                        } | null;
+                        /** @description The appliance’s public key: add it to the SFTP account’s authorized_keys */
+                        publicKey: string;
+                    };
+                };
+            };
+            /** @description Refused: the code says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the gateway or a server it needs */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    scanBackupTarget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    host: string;
+                    port: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        keys: {
+                            hostKey: string;
+                            /** @description SHA256:…, to compare with the server’s own (ssh-keygen -lf) */
+                            fingerprint: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Refused: the code says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the gateway or a server it needs */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setBackupTarget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    host: string;
+                    port: number;
+                    username: string;
+                    directory: string;
+                    hostKey: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        schedule: {
+                            frequency: "off" | "daily" | "weekly";
+                            hour: number;
+                            weekday: number;
+                            retention: number;
+                            destination: "local" | "sftp";
+                        };
+                        /** @description Scheduled backups are encrypted with a passphrase the helper keeps (root only) */
+                        encrypted: boolean;
+                        nextRun: string | null;
+                        lastRun: {
+                            /** Format: date-time */
+                            at: string;
+                            state: "succeeded" | "failed";
+                            backup: string | null;
+                            uploaded: boolean;
+                            error: {
+                                code: string;
+                                message: string;
+                            } | null;
+                        } | null;
+                        target: {
+                            host: string;
+                            port: number;
+                            username: string;
+                            directory: string;
+                            hostKey: string;
+                        } | null;
+                        /** @description The appliance’s public key: add it to the SFTP account’s authorized_keys */
+                        publicKey: string;
+                    };
+                };
+            };
+            /** @description Refused: the code says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the gateway or a server it needs */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteBackupTarget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        schedule: {
+                            frequency: "off" | "daily" | "weekly";
+                            hour: number;
+                            weekday: number;
+                            retention: number;
+                            destination: "local" | "sftp";
+                        };
+                        /** @description Scheduled backups are encrypted with a passphrase the helper keeps (root only) */
+                        encrypted: boolean;
+                        nextRun: string | null;
+                        lastRun: {
+                            /** Format: date-time */
+                            at: string;
+                            state: "succeeded" | "failed";
+                            backup: string | null;
+                            uploaded: boolean;
+                            error: {
+                                code: string;
+                                message: string;
+                            } | null;
+                        } | null;
+                        target: {
+                            host: string;
+                            port: number;
+                            username: string;
+                            directory: string;
+                            hostKey: string;
+                        } | null;
+                        /** @description The appliance’s public key: add it to the SFTP account’s authorized_keys */
+                        publicKey: string;
+                    };
+                };
+            };
+            /** @description Refused: the code says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the gateway or a server it needs */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listTargetBackups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        backups: {
+                            name: string;
+                            /** @description Bytes */
+                            size: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            encrypted: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Refused: the code says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the gateway or a server it needs */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    restoreTargetBackup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A backup file name, as the appliance makes them */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Encrypts the backup (age, scrypt); never stored. Without it the backup holds the TLS key and secrets in clear */
+                    passphrase?: string;
+                };
+            };
+        };
         responses: {
             /** @description Default Response */
             202: {

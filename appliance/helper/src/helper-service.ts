@@ -7,6 +7,7 @@ import { JobJournal } from './job-journal';
 import { PostgresAdmin } from './postgres-admin';
 import type { BackupInfo, JobKind, JobRecord, RestoreOutcome } from './protocol';
 import { restoreBackup } from './restore';
+import { ScheduledBackups } from './schedule/scheduled-backups';
 
 export interface HelperLog {
   info(o: object, m: string): void;
@@ -21,6 +22,7 @@ export interface HelperLog {
 export class HelperService {
   readonly store: BackupStore;
   readonly journal: JobJournal;
+  readonly scheduled: ScheduledBackups;
   private readonly pg: PostgresAdmin;
   private running: JobRecord | undefined;
 
@@ -32,6 +34,7 @@ export class HelperService {
     this.store = new BackupStore(config);
     this.journal = new JobJournal(jobsDir(config));
     this.pg = new PostgresAdmin(config.database);
+    this.scheduled = new ScheduledBackups(config, this, log);
   }
 
   /** Refuses a second job while one runs, before anything of it starts (an upload included). */

@@ -11,7 +11,10 @@ import { failureOf, HelperError } from './errors';
 import { offlineGateway, systemdGateway } from './gateway-control';
 import { HelperService } from './helper-service';
 import { PRODUCT_VERSION } from './release';
+import { HELPER_PROTOCOL_VERSION } from './protocol';
+import type { ScheduledRun } from './schedule/scheduled-backups';
 import { createHelperServer } from './server';
+import { askHelper } from './socket-request';
 
 /**
  * openoig-helper: the privileged helper, as a socket-activated service and as a command for the
@@ -20,9 +23,11 @@ import { createHelperServer } from './server';
  *   openoig-helper backup [--passphrase-file F]
  *   openoig-helper list
  *   openoig-helper restore (--file F | --url U) [--passphrase-file F] [--offline]
+ *   openoig-helper scheduled [--now]           (openoig-helper-schedule.timer: asks the running helper)
  * Exit codes: 0 done, 64 usage, 65 the backup was refused (its reason on stderr), 78 configuration, 1 failure.
  */
-const USAGE = 'usage: openoig-helper serve | backup [--passphrase-file F] | list | restore (--file F | --url U) [--passphrase-file F] [--offline]';
+const USAGE = 'usage: openoig-helper serve | backup [--passphrase-file F] | list | restore (--file F | --url U) [--passphrase-file F] [--offline] | scheduled [--now]';
+const DEFAULT_SOCKET = '/run/openoig-helper.sock';
 const IDLE_EXIT_MS = 10 * 60_000;
 const REFUSALS = new Set(['OIG_BACKUP_CORRUPT', 'OIG_BACKUP_PASSPHRASE_REQUIRED', 'OIG_BACKUP_WRONG_PASSPHRASE', 'OIG_BACKUP_INCOMPATIBLE', 'OIG_BACKUP_NOT_FOUND']);
 
@@ -74,7 +79,7 @@ function serve(service: HelperService, config: ReturnType<typeof loadHelperConfi
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const { values } = parseArgs({ args: rest, options: { file: { type: 'string' }, url: { type: 'string' }, 'passphrase-file': { type: 'string' }, offline: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({ args: rest, options: { file: { type: 'string' }, url: { type: 'string' }, 'passphrase-file': { type: 'string' }, offline: { type: 'boolean' }, now: { type: 'boolean' } }, strict: true });
   const config = loadHelperConfig(process.env, PRODUCT_VERSION);
   const gateway = values.offline ? offlineGateway : systemdGateway(config.gateway.unit, config.gateway.healthUrl);
   const service = new HelperService(config, gateway, log);
@@ -100,6 +105,13 @@ async function main(argv: string[]): Promise<number> {
         if (values.url) await rm(file, { force: true });
       }
       return 0;
+    }
+    case 'scheduled': {
+      // The helper itself makes the backup; this only asks, as the unprivileged timer unit can.
+      const socketPath = process.env.OIG_HELPER_SOCKET ?? DEFAULT_SOCKET;
+      const outcome = (await askHelper(socketPath, { version: HELPER_PROTOCOL_VERSION, command: 'schedule.run', onlyIfDue: !values.now }, progress)) as ScheduledRun;
+      process.stdout.write(`${JSON.stringify(outcome)}\n`);
+      return outcome.ran && outcome.state === 'failed' ? 1 : 0;
     }
     default:
       process.stderr.write(`${USAGE}\n`);

@@ -19,6 +19,44 @@ export const Passphrase = Type.String({ minLength: 8, maxLength: 1024 });
 /** Chosen by the gateway so that it can ask after a restore that restarted it. */
 export const JobId = Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' });
 
+/**
+ * Scheduled backups (issue #12): daily or weekly at an hour (UTC), kept on the appliance and, with
+ * destination sftp, sent to the SFTP target too; the newest `retention` scheduled backups are kept
+ * in each place (a backup made by hand is never pruned).
+ */
+export const Schedule = Type.Object(
+  {
+    frequency: Type.Union([Type.Literal('off'), Type.Literal('daily'), Type.Literal('weekly')]),
+    /** The hour of the day, UTC. */
+    hour: Type.Integer({ minimum: 0, maximum: 23 }),
+    /** For weekly: 0 Sunday … 6 Saturday. */
+    weekday: Type.Integer({ minimum: 0, maximum: 6 }),
+    retention: Type.Integer({ minimum: 1, maximum: 100 }),
+    destination: Type.Union([Type.Literal('local'), Type.Literal('sftp')]),
+  },
+  { additionalProperties: false },
+);
+export type Schedule = Static<typeof Schedule>;
+
+/** A host name, an IPv4 or a bare IPv6 address; never starting with '-' (it is an argument to ssh). */
+export const TargetHost = Type.String({ minLength: 1, maxLength: 253, pattern: '^([A-Za-z0-9][A-Za-z0-9.-]*|[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*)$' });
+export const TargetPort = Type.Integer({ minimum: 1, maximum: 65535 });
+
+/** The remote backup target: an SFTP account and the server's host key, pinned. */
+export const SftpTarget = Type.Object(
+  {
+    host: TargetHost,
+    port: TargetPort,
+    username: Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z_][A-Za-z0-9_.-]*$' }),
+    /** Where the backups go on the server; no spaces or quotes (it is written into sftp commands). */
+    directory: Type.String({ minLength: 1, maxLength: 255, pattern: '^[A-Za-z0-9._/~-]+$' }),
+    /** The server's public host key as known_hosts holds it: "<type> <base64>". */
+    hostKey: Type.String({ maxLength: 4096, pattern: '^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/]+={0,3}$' }),
+  },
+  { additionalProperties: false },
+);
+export type SftpTarget = Static<typeof SftpTarget>;
+
 const request = <K extends string, P extends Record<string, import('@sinclair/typebox').TSchema>>(command: K, props: P) =>
   Type.Object({ version: Type.Literal(HELPER_PROTOCOL_VERSION), command: Type.Literal(command), ...props }, { additionalProperties: false });
 
@@ -31,6 +69,17 @@ export const HelperRequest = Type.Union([
   /** The archive's bytes follow the request line; `size` says how many, so a cut upload is known. */
   request('restore.upload', { jobId: Type.Optional(JobId), size: Type.Integer({ minimum: 1, maximum: 8 * 1024 ** 3 }), passphrase: Type.Optional(Passphrase) }),
   request('job.status', { jobId: JobId }),
+  request('schedule.get', {}),
+  /** `passphrase` absent keeps the kept one, null drops it (scheduled backups are then unencrypted). */
+  request('schedule.set', { schedule: Schedule, passphrase: Type.Optional(Type.Union([Passphrase, Type.Null()])) }),
+  /** Makes a scheduled backup now, or (onlyIfDue: the hourly timer) only when a slot has come. */
+  request('schedule.run', { onlyIfDue: Type.Boolean() }),
+  request('target.scan', { host: TargetHost, port: TargetPort }),
+  /** Checked (pinned key, the directory listed and written) before it is kept. */
+  request('target.set', { target: SftpTarget }),
+  request('target.clear', {}),
+  request('target.list', {}),
+  request('restore.remote', { jobId: Type.Optional(JobId), name: BackupName, passphrase: Type.Optional(Passphrase) }),
 ]);
 export type HelperRequest = Static<typeof HelperRequest>;
 export type HelperCommand = HelperRequest['command'];
@@ -50,6 +99,37 @@ export interface RestoreOutcome {
   readonly guid: string | null;
   readonly arid: string | null;
   readonly migrated: readonly string[];
+}
+
+export interface LastScheduledRun {
+  readonly at: string;
+  readonly state: 'succeeded' | 'failed';
+  readonly backup: string | null;
+  readonly uploaded: boolean;
+  readonly error: { code: HelperErrorCode; message: string } | null;
+}
+
+/** What the Schedule panel shows; the passphrase itself never leaves the helper. */
+export interface ScheduleView {
+  readonly schedule: Schedule;
+  readonly encrypted: boolean;
+  readonly nextRun: string | null;
+  readonly lastRun: LastScheduledRun | null;
+  readonly target: SftpTarget | null;
+  /** The appliance's own public key, for the target account's authorized_keys. */
+  readonly publicKey: string;
+}
+
+export interface ScannedHostKey {
+  readonly hostKey: string;
+  readonly fingerprint: string;
+}
+
+export interface RemoteBackup {
+  readonly name: string;
+  readonly size: number;
+  readonly createdAt: string;
+  readonly encrypted: boolean;
 }
 
 export type JobKind = 'backup' | 'restore';
@@ -79,6 +159,10 @@ export const HELPER_ERROR_CODES = [
   'OIG_BACKUP_WRONG_PASSPHRASE',
   'OIG_BACKUP_INCOMPATIBLE',
   'OIG_RESTORE_FAILED',
+  'OIG_BACKUP_TARGET_NOT_SET',
+  'OIG_BACKUP_TARGET_HOST_KEY',
+  'OIG_BACKUP_TARGET_REFUSED',
+  'OIG_BACKUP_TARGET_UNREACHABLE',
   'OIG_HELPER_INTERNAL',
 ] as const;
 export type HelperErrorCode = (typeof HELPER_ERROR_CODES)[number];

@@ -115,7 +115,7 @@ export function createHelperServer(service: HelperService, config: HelperConfig,
       try {
         const { line, rest } = await readRequestLine(socket);
         const request = parseRequest(line);
-        const named = 'name' in request ? { name: request.name } : {};
+        const named = 'name' in request ? { name: request.name } : 'host' in request ? { host: request.host } : 'target' in request ? { host: request.target.host } : {};
         log.info({ command: request.command, ...named, ...('jobId' in request && request.jobId ? { jobId: request.jobId } : {}) }, 'helper request');
         switch (request.command) {
           case 'backup.list':
@@ -140,6 +140,30 @@ export function createHelperServer(service: HelperService, config: HelperConfig,
             break;
           case 'restore.stored':
             send({ type: 'result', value: await service.restore(service.store.pathOf(request.name), request.name, request.passphrase, progress, request.jobId) });
+            break;
+          case 'schedule.get':
+            send({ type: 'result', value: await service.scheduled.view() });
+            break;
+          case 'schedule.set':
+            send({ type: 'result', value: await service.scheduled.setSchedule(request.schedule, request.passphrase) });
+            break;
+          case 'schedule.run':
+            send({ type: 'result', value: await service.scheduled.run(request.onlyIfDue, progress) });
+            break;
+          case 'target.scan':
+            send({ type: 'result', value: await service.scheduled.scanTarget(request.host, request.port) });
+            break;
+          case 'target.set':
+            send({ type: 'result', value: await service.scheduled.setTarget(request.target) });
+            break;
+          case 'target.clear':
+            send({ type: 'result', value: await service.scheduled.clearTarget() });
+            break;
+          case 'target.list':
+            send({ type: 'result', value: await service.scheduled.listRemote() });
+            break;
+          case 'restore.remote':
+            send({ type: 'result', value: await service.scheduled.restoreRemote(request.name, request.passphrase, progress, request.jobId) });
             break;
           case 'restore.upload': {
             service.checkIdle();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HelperService } from '../src/helper-service';
 import { createHelperServer } from '../src/server';
+import { adminSession, type AdminSession } from './support/admin-session';
 import { makeTestAppliance, type TestAppliance } from './support/test-appliance';
 
 /**
@@ -14,39 +15,8 @@ const quiet = { info: () => {}, error: () => {} };
 let app: TestAppliance;
 let helper: HelperService;
 let server: net.Server;
-let cookie = '';
-let csrf = '';
-
-async function logIn(password: string): Promise<void> {
-  const res = await fetch(`${app.baseUrl}/api/admin/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password }) });
-  expect(res.status).toBe(200);
-  csrf = ((await res.json()) as { csrfToken: string }).csrfToken;
-  cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] as string;
-}
-
-async function call(method: string, pathname: string, body?: object | Buffer, headers: Record<string, string> = {}) {
-  const isBytes = Buffer.isBuffer(body);
-  const res = await fetch(`${app.baseUrl}/api/admin${pathname}`, {
-    method,
-    headers: { cookie, 'x-csrf-token': csrf, ...(body ? { 'content-type': isBytes ? 'application/octet-stream' : 'application/json' } : {}), ...headers },
-    ...(body ? { body: isBytes ? body : JSON.stringify(body) } : {}),
-  });
-  const bytes = Buffer.from(await res.arrayBuffer());
-  return { status: res.status, headers: res.headers, bytes, json: (res.headers.get('content-type') ?? '').includes('json') ? (JSON.parse(bytes.toString()) as any) : undefined };
-}
-
-/** Follows a job until it ends; the gateway may be restarting (a restore) meanwhile. */
-async function jobEnd(id: string): Promise<any> {
-  const end = Date.now() + 50_000;
-  let last: unknown;
-  while (Date.now() < end) {
-    const answer = await call('GET', `/jobs/${id}`).catch((err: Error) => err.message);
-    last = typeof answer === 'string' ? answer : answer.json;
-    if (typeof answer !== 'string' && answer.status === 200 && answer.json.state !== 'running') return answer.json;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`job ${id} did not end; last answer ${JSON.stringify(last)}; gateway output: ${app.gateway.output.slice(-1500)}`);
-}
+let call: AdminSession['call'];
+let jobEnd: AdminSession['jobEnd'];
 
 beforeAll(async () => {
   const socket = path.join((await import('node:os')).tmpdir(), `openoig-helper-${process.pid}.sock`);
@@ -55,7 +25,7 @@ beforeAll(async () => {
   server = createHelperServer(helper, app.config, quiet);
   await new Promise<void>((resolve) => server.listen(socket, resolve));
   await app.startGateway();
-  await logIn(app.adminPassword);
+  ({ call, jobEnd } = await adminSession(app.baseUrl, app.adminPassword, () => `gateway output: ${app.gateway.output}`));
 }, 120_000);
 
 afterAll(async () => {

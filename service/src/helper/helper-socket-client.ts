@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { PassThrough } from 'node:stream';
 import { HELPER_PROTOCOL_VERSION, type Frame, type HelperRequest } from '@openoig/helper/protocol';
-import type { BackupInfo, JobRecord, PrivilegedHelper, ProgressListener, RestoreOutcome } from '../domain/backups/ports';
+import type { BackupInfo, JobRecord, PrivilegedHelper, ProgressListener, RemoteBackup, RestoreOutcome, ScannedHostKey, Schedule, ScheduleView, SftpTarget } from '../domain/backups/ports';
 import { oigError, type OigErrorCode } from '../errors';
 
 /**
@@ -104,6 +104,34 @@ export class HelperSocketClient implements PrivilegedHelper {
 
   jobStatus(jobId: string): Promise<JobRecord> {
     return this.call({ command: 'job.status', jobId });
+  }
+
+  schedule(): Promise<ScheduleView> {
+    return this.call({ command: 'schedule.get' });
+  }
+
+  setSchedule(schedule: Schedule, passphrase: string | null | undefined): Promise<ScheduleView> {
+    return this.call({ command: 'schedule.set', schedule, ...(passphrase !== undefined ? { passphrase } : {}) });
+  }
+
+  scanTarget(host: string, port: number): Promise<ScannedHostKey[]> {
+    return this.call({ command: 'target.scan', host, port });
+  }
+
+  setTarget(target: SftpTarget): Promise<ScheduleView> {
+    return this.call({ command: 'target.set', target });
+  }
+
+  clearTarget(): Promise<ScheduleView> {
+    return this.call({ command: 'target.clear' });
+  }
+
+  listRemoteBackups(): Promise<RemoteBackup[]> {
+    return this.call({ command: 'target.list' });
+  }
+
+  restoreRemote(jobId: string, name: string, passphrase: string | undefined, progress: ProgressListener): Promise<RestoreOutcome> {
+    return this.call({ command: 'restore.remote', jobId, name, ...(passphrase ? { passphrase } : {}) }, { progress });
   }
 }
 

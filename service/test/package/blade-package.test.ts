@@ -55,6 +55,8 @@ describe('blade package', () => {
       './usr/libexec/openoig/openoig-helper',
       './usr/lib/systemd/system/openoig-helper.socket',
       './usr/lib/systemd/system/openoig-helper.service',
+      './usr/lib/systemd/system/openoig-helper-schedule.service',
+      './usr/lib/systemd/system/openoig-helper-schedule.timer',
       './usr/share/doc/openoig-gateway/helper.md',
       './etc/openoig/gateway.env',
       './etc/nginx/sites-available/openoig.conf',

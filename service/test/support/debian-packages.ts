@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
 import { runCommand } from './run-command';
 
 /**
@@ -8,7 +10,22 @@ import { runCommand } from './run-command';
 // (the mirror no longer has the versions they name).
 const NO_LISTS = /Unable to locate package|has no installation candidate|Unable to fetch some archives|404\s+Not Found/;
 
-export async function installDebianPackages(packages: readonly string[], why: string): Promise<void> {
+/**
+ * Installs packages; with `noStart`, their services are not started (policy-rc.d answers 101
+ * while apt runs): a test starts its own server on loopback, never Debian's on every address.
+ */
+export async function installDebianPackages(packages: readonly string[], why: string, options: { noStart?: boolean } = {}): Promise<void> {
+  const policy = '/usr/sbin/policy-rc.d';
+  const ownPolicy = options.noStart === true && !existsSync(policy);
+  if (ownPolicy) await writeFile(policy, '#!/bin/sh\n# Written by an OpenOIG test while apt runs: start no service.\nexit 101\n', { mode: 0o755 });
+  try {
+    await install(packages, why);
+  } finally {
+    if (ownPolicy) await rm(policy, { force: true });
+  }
+}
+
+async function install(packages: readonly string[], why: string): Promise<void> {
   if (process.getuid?.() !== 0) {
     throw new Error(`${why} needs the Debian packages ${packages.join(' ')}. Install them as root: apt-get install -y --no-install-recommends ${packages.join(' ')}`);
   }

@@ -63,6 +63,13 @@ export class BackupJobs {
     return job;
   }
 
+  /** Fetched from the SFTP target by the helper, then restored like a stored backup. */
+  startRemoteRestore(name: string, passphrase: string | undefined): JobRecord {
+    const job = this.begin('restore');
+    this.follow(job, this.helper.restoreRemote(job.id, name, passphrase, this.progress(job.id))).catch(() => {});
+    return job;
+  }
+
   /**
    * Sends an upload to the helper; answers once the helper has all of it (and has begun to
    * check it), so the HTTP request ends before the restore stops this process.

@@ -1,6 +1,6 @@
-import type { BackupInfo, JobRecord, RestoreOutcome } from '@openoig/helper/protocol';
+import type { BackupInfo, JobRecord, RemoteBackup, RestoreOutcome, ScannedHostKey, Schedule, ScheduleView, SftpTarget } from '@openoig/helper/protocol';
 
-export type { BackupInfo, JobRecord, RestoreOutcome };
+export type { BackupInfo, JobRecord, RemoteBackup, RestoreOutcome, ScannedHostKey, Schedule, ScheduleView, SftpTarget };
 
 export type ProgressListener = (step: string, percent: number) => void;
 
@@ -21,4 +21,14 @@ export interface PrivilegedHelper {
   restoreUpload(jobId: string, size: number, bytes: AsyncIterable<Uint8Array>, passphrase: string | undefined, progress: ProgressListener): Promise<RestoreOutcome>;
   /** A job the helper keeps (one that outlived the gateway process that started it). */
   jobStatus(jobId: string): Promise<JobRecord>;
+  /** Scheduled backups and the SFTP target (the passphrase for them: absent keeps, null drops). */
+  schedule(): Promise<ScheduleView>;
+  setSchedule(schedule: Schedule, passphrase: string | null | undefined): Promise<ScheduleView>;
+  /** The host keys the server shows now, to compare with the server's own and pin one. */
+  scanTarget(host: string, port: number): Promise<ScannedHostKey[]>;
+  /** Kept only once the helper logged in with the pinned key and wrote to the directory. */
+  setTarget(target: SftpTarget): Promise<ScheduleView>;
+  clearTarget(): Promise<ScheduleView>;
+  listRemoteBackups(): Promise<RemoteBackup[]>;
+  restoreRemote(jobId: string, name: string, passphrase: string | undefined, progress: ProgressListener): Promise<RestoreOutcome>;
 }

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { Schedule, SftpTarget, TargetHost, TargetPort } from '@openoig/helper/protocol';
 import type { BackupJobs } from '../../../domain/backups/backup-jobs';
 import type { PrivilegedHelper } from '../../../domain/backups/ports';
 import { oigError } from '../../../errors';
@@ -55,6 +56,35 @@ const Job = Type.Object(
   },
   { additionalProperties: false },
 );
+const RemoteBackup = Type.Object(
+  { name: Type.String(), size: Type.Integer({ description: 'Bytes' }), createdAt: Type.String({ format: 'date-time' }), encrypted: Type.Boolean() },
+  { additionalProperties: false },
+);
+const ErrorOf = Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: false });
+const ScheduleView = Type.Object(
+  {
+    schedule: Schedule,
+    encrypted: Type.Boolean({ description: 'Scheduled backups are encrypted with a passphrase the helper keeps (root only)' }),
+    nextRun: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    lastRun: Type.Union([
+      Type.Object(
+        { at: Type.String({ format: 'date-time' }), state: Type.Union([Type.Literal('succeeded'), Type.Literal('failed')]), backup: Type.Union([Type.String(), Type.Null()]), uploaded: Type.Boolean(), error: Type.Union([ErrorOf, Type.Null()]) },
+        { additionalProperties: false },
+      ),
+      Type.Null(),
+    ]),
+    target: Type.Union([SftpTarget, Type.Null()]),
+    publicKey: Type.String({ description: 'The appliance’s public key: add it to the SFTP account’s authorized_keys' }),
+  },
+  { additionalProperties: false },
+);
+const ScheduleBody = Type.Composite([Schedule, Type.Object({ passphrase: Type.Optional(Type.Union([Passphrase, Type.Null()], { description: 'Encrypts scheduled backups; absent keeps the kept one, null drops it' })) })], { additionalProperties: false });
+const ScanBody = Type.Object({ host: TargetHost, port: TargetPort }, { additionalProperties: false });
+const ScannedKeys = Type.Object(
+  { keys: Type.Array(Type.Object({ hostKey: Type.String(), fingerprint: Type.String({ description: 'SHA256:…, to compare with the server’s own (ssh-keygen -lf)' }) }, { additionalProperties: false })) },
+  { additionalProperties: false },
+);
+const scheduleAnswer = { 200: ScheduleView, ...ERROR_RESPONSES };
 const NameParams = Type.Object({ name: BackupName }, { additionalProperties: false });
 const PassphraseBody = Type.Object({ passphrase: Type.Optional(Passphrase) }, { additionalProperties: false });
 /** An upload may be large; the helper checks what it is. */
@@ -134,6 +164,53 @@ export async function backupRoutes(secured: FastifyInstance, { helper, backups }
       const passphrase = request.headers['x-oig-backup-passphrase'] as string | undefined;
       return reply.code(202).send(await backups.startUploadRestore(size, request.body as AsyncIterable<Uint8Array>, passphrase));
     },
+  );
+
+  secured.get('/backups/schedule', { schema: { ...read('getBackupSchedule', 'backups', 'Scheduled backups, their last run and the SFTP target'), response: scheduleAnswer } }, async () => helper.schedule());
+
+  secured.put(
+    '/backups/schedule',
+    { schema: { ...change('setBackupSchedule', 'backups', 'Sets scheduled backups: daily or weekly at an hour (UTC), kept here or sent to the SFTP target too, the newest N kept'), body: ScheduleBody, response: scheduleAnswer } },
+    async (request) => {
+      const { passphrase, ...schedule } = request.body as Schedule & { passphrase?: string | null };
+      return helper.setSchedule(schedule, passphrase);
+    },
+  );
+
+  secured.post(
+    '/backups/target/scan',
+    { schema: { ...change('scanBackupTarget', 'backups', 'The host keys an SSH server shows now, with fingerprints, to compare and pin one'), body: ScanBody, response: { 200: ScannedKeys, ...ERROR_RESPONSES } } },
+    async (request) => {
+      const { host, port } = request.body as { host: string; port: number };
+      return { keys: await helper.scanTarget(host, port) };
+    },
+  );
+
+  secured.put(
+    '/backups/target',
+    { schema: { ...change('setBackupTarget', 'backups', 'Sets the SFTP target with its pinned host key; kept only once the appliance logged in and wrote to the directory'), body: SftpTarget, response: scheduleAnswer } },
+    async (request) => helper.setTarget(request.body as SftpTarget),
+  );
+
+  secured.delete('/backups/target', { schema: { ...change('deleteBackupTarget', 'backups', 'Removes the SFTP target (not while scheduled backups go there)'), response: scheduleAnswer } }, async () => helper.clearTarget());
+
+  secured.get(
+    '/backups/target/backups',
+    { schema: { ...read('listTargetBackups', 'backups', 'The backups on the SFTP target, newest first'), response: { 200: Type.Object({ backups: Type.Array(RemoteBackup) }, { additionalProperties: false }), ...ERROR_RESPONSES } } },
+    async () => ({ backups: await helper.listRemoteBackups() }),
+  );
+
+  secured.post(
+    '/backups/target/backups/:name/restore',
+    {
+      schema: {
+        ...change('restoreTargetBackup', 'backups', 'Restores a backup from the SFTP target: fetched, checked whole, then restored as a stored one'),
+        params: NameParams,
+        body: PassphraseBody,
+        response: { 202: Job, ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => reply.code(202).send(backups.startRemoteRestore((request.params as { name: string }).name, (request.body as { passphrase?: string }).passphrase)),
   );
 
   secured.get(
