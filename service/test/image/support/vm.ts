@@ -13,8 +13,6 @@ export interface Vm {
   readonly ports: { ssh: number; https: number; http: number };
   readonly serialLog: string;
   ssh(command: string, options?: { allowFailure?: boolean; timeoutMs?: number }): Promise<{ stdout: string; code: number }>;
-  /** Copies a file between this machine and the guest (scp): `to` or `from` the guest's path. */
-  copy(direction: 'to' | 'from', local: string, remote: string): Promise<void>;
   waitForSsh(timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
 }
@@ -68,17 +66,10 @@ export async function bootVm(options: { qemu: string; disk: string; format: 'raw
     }
   };
 
-  const sshOptions = ['-i', options.key, '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'BatchMode=yes'];
-  const copy: Vm['copy'] = async (direction, local, remote) => {
-    const guest = `root@127.0.0.1:${remote}`;
-    await run('scp', [...sshOptions, '-P', String(ports.ssh), ...(direction === 'to' ? [local, guest] : [guest, local])], { timeout: 300_000 });
-  };
-
   return {
     ports,
     serialLog: options.serialLog,
     ssh,
-    copy,
     async waitForSsh(timeoutMs) {
       const end = Date.now() + timeoutMs;
       while (Date.now() < end) {
