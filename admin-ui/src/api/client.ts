@@ -97,6 +97,11 @@ export type BackupJob = JsonOf<paths['/api/admin/jobs/{id}']['get']['responses']
 /** A backup kept on the appliance. */
 export type Backup = JsonOf<paths['/api/admin/backups']['get']['responses'][200]>['backups'][number];
 
+/** Scheduled backups, their last run and the SFTP target (GET /api/admin/backups/schedule). */
+export type BackupSchedule = JsonOf<paths['/api/admin/backups/schedule']['get']['responses'][200]>;
+/** A backup on the SFTP target. */
+export type TargetBackup = JsonOf<paths['/api/admin/backups/target/backups']['get']['responses'][200]>['backups'][number];
+
 /** The login ended (e.g. a restore brought another appliance's logins): the shell shows the login page. */
 export function reportSessionEnded(): void {
   announce('session-ended');

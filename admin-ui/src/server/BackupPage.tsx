@@ -11,6 +11,9 @@ import { Panel } from '../components/Panel';
 import { formatDateTime } from '../components/time';
 import { useActionStatus } from '../components/useActionStatus';
 import { usePageTitle } from '../components/usePageTitle';
+import { fileSize } from './fileSize';
+import { RestoreWarning } from './RestoreWarning';
+import { ScheduledBackups } from './ScheduledBackups';
 
 /** How often a running job is asked about (the helper's steps take seconds). */
 export const JOB_POLL_MS = 1000;
@@ -22,6 +25,8 @@ const STEPS: Record<string, string> = {
   'writing-archive': 'Writing the backup file',
   'encrypting-archive': 'Encrypting the backup file',
   receiving: 'Receiving the file',
+  downloading: 'Fetching the backup from the SFTP target',
+  uploading: 'Sending the backup to the SFTP target',
   verifying: 'Checking the backup',
   'loading-database': 'Loading the database into a new one',
   migrating: 'Bringing the database to this release',
@@ -30,15 +35,10 @@ const STEPS: Record<string, string> = {
   done: 'Done',
 };
 
-function size(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-
 const COLUMNS: readonly Column<Backup>[] = [
   { title: 'Created', cell: (b) => formatDateTime(b.createdAt), text: (b) => formatDateTime(b.createdAt), sortValue: (b) => b.createdAt, width: 20 },
   { title: 'File', cell: (b) => b.name, text: (b) => b.name, width: 40 },
-  { title: 'Size', cell: (b) => size(b.size), text: (b) => size(b.size), sortValue: (b) => b.size, width: 10 },
+  { title: 'Size', cell: (b) => fileSize(b.size), text: (b) => fileSize(b.size), sortValue: (b) => b.size, width: 10 },
   {
     title: 'Protection',
     cell: (b) => (b.encrypted ? <Label color="green">Encrypted</Label> : <Label color="orange">Keys and passwords in clear</Label>),
@@ -105,13 +105,15 @@ function JobView({ following }: { following: Following }) {
 /**
  * Server Manager, Backup and Restore (installation guide, "Back up Mitel OIG Server and MSL
  * database" and "Restore from Backup?"): back up now (optionally encrypted), the backups kept on
- * the appliance (download, restore, delete), and restore from an uploaded file. The privileged
+ * the appliance (download, restore, delete), scheduled backups and the SFTP target, and restore
+ * from an uploaded file or the target. The privileged
  * helper does the work; this page follows its jobs.
  */
 export function BackupPage() {
   usePageTitle('Backup and Restore – Server Manager');
   const loaded = useLoad(() => unwrap(api.GET('/api/admin/backups')));
-  const { statusAlert, run, showSuccess, showError } = useActionStatus();
+  const status = useActionStatus();
+  const { statusAlert, run, showSuccess, showError } = status;
   const [passphrase, setPassphrase] = useState('');
   const [passphraseError, setPassphraseError] = useState<string | undefined>();
   const [restoring, setRestoring] = useState<Backup | undefined>();
@@ -221,6 +223,7 @@ export function BackupPage() {
         />
         {loaded.error !== undefined && loaded.error !== null && <ErrorAlert error={loaded.error} context="The backups could not be listed." />}
       </Panel>
+      <ScheduledBackups status={status} running={running} follow={follow} />
       <Panel id="restore-upload" title="Restore from a file">
         <Form
           onSubmit={(event) => {
@@ -310,14 +313,5 @@ export function BackupPage() {
         <p>{deleting?.name} is removed from this appliance. A downloaded copy is not affected.</p>
       </ConfirmModal>
     </PageSection>
-  );
-}
-
-function RestoreWarning() {
-  return (
-    <p className="oig-gap">
-      The backup is checked first; nothing changes if it is damaged, from a newer release or the passphrase is wrong. Then the gateway stops (every
-      application session ends), restarts on the restored database and settings, and keeps the current state if it does not come up healthy.
-    </p>
   );
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminLogin, expectNoSeriousA11yViolations, expectText, keepScreenshotOnFailure, launchBrowser, newPage } from '../../../admin-ui/test/support/browser';
 import { HelperService } from '../src/helper-service';
 import { createHelperServer } from '../src/server';
+import { startTestSshd, type TestSshd } from './support/sshd';
 import { makeTestAppliance, type TestAppliance } from './support/test-appliance';
 
 /**
@@ -19,6 +20,7 @@ let helper: HelperService;
 let server: net.Server;
 let browser: Browser;
 let page: Page;
+let sshd: TestSshd | undefined;
 
 const statusAlert = () => page.locator('.pf-v6-c-alert').first();
 const rows = () => page.locator('#backups tbody tr');
@@ -39,6 +41,7 @@ afterAll(async () => {
   await browser?.close();
   await new Promise((r) => server?.close(r));
   await app?.close();
+  await sshd?.stop();
 });
 
 describe('Server Manager, Backup and Restore', () => {
@@ -119,5 +122,77 @@ describe('Server Manager, Backup and Restore', () => {
     await confirm.getByRole('button', { name: 'Delete' }).click();
     await expectText(statusAlert(), `The backup ${encrypted?.name} is deleted.`);
     await expect.poll(() => rows().count()).toBe(1);
+  }, 120_000);
+});
+
+describe('Server Manager, scheduled backups and the SFTP target', () => {
+  keepScreenshotOnFailure(() => page);
+  const PASSPHRASE = 'scheduled in the browser';
+  let remoteDir: string;
+
+  beforeAll(async () => {
+    sshd = await startTestSshd(path.join(app.scratch, 'sshd'));
+    remoteDir = path.join(app.scratch, 'remote');
+    await mkdir(remoteDir, { mode: 0o700 });
+  }, 240_000);
+
+  it('sets a daily encrypted schedule: the passphrase is checked, the next backup shown, the target is not offered before it is set', async () => {
+    const panel = page.locator('#scheduled-backups');
+    await expectText(panel, 'None: scheduled backups are off');
+    await panel.locator('#schedule-frequency').selectOption('daily');
+    await panel.locator('#schedule-hour').selectOption('3');
+    await panel.locator('#schedule-retention').fill('3');
+    expect(await panel.locator('#schedule-destination option[value="sftp"]').isDisabled()).toBe(true);
+    await panel.getByLabel('Encrypt scheduled backups').check();
+    await panel.locator('#schedule-passphrase').fill('short');
+    await panel.getByRole('button', { name: 'Save schedule' }).click();
+    await expectText(panel.locator('#schedule-passphrase-helper'), 'at least 8 characters');
+    await panel.locator('#schedule-passphrase').fill(PASSPHRASE);
+    await panel.getByRole('button', { name: 'Save schedule' }).click();
+    await expectText(statusAlert(), 'The backup schedule is saved.');
+    await expectText(panel, '03:00');
+    await expectText(panel, 'Yes, with the passphrase kept on this appliance');
+    expect((await helper.scheduled.view()).schedule).toEqual({ frequency: 'daily', hour: 3, weekday: 0, retention: 3, destination: 'local' });
+    await expectNoSeriousA11yViolations(page, 'the scheduled backups and SFTP target panels');
+  });
+
+  it('pins the host key the administrator picked by its fingerprint, and sets the target once the appliance may log in', async () => {
+    const panel = page.locator('#backup-target');
+    const publicKey = (await helper.scheduled.view()).publicKey;
+    expect(await panel.locator('input').first().inputValue()).toBe(publicKey);
+    await panel.locator('#target-host').fill('127.0.0.1');
+    await panel.locator('#target-port').fill(String(sshd?.port));
+    await panel.locator('#target-username').fill('root');
+    await panel.locator('#target-directory').fill(remoteDir);
+    await panel.getByRole('button', { name: 'Get the server’s host key' }).click();
+    await panel.getByRole('radio', { name: new RegExp(`ssh-ed25519 ${(sshd?.fingerprint ?? '').replace(/[+/]/g, '\\$&')}`) }).check();
+    await panel.getByRole('button', { name: 'Pin the key and save the target' }).click();
+    await expectText(panel.locator('.pf-m-danger').first(), 'authorized_keys');
+
+    await sshd?.authorize(publicKey);
+    await panel.getByRole('button', { name: 'Pin the key and save the target' }).click();
+    await expectText(statusAlert(), `The SFTP target root@127.0.0.1:${sshd?.port} is set; its host key is pinned.`);
+    await expectText(page.locator('#target-backups'), 'No backup is on the target yet.');
+  });
+
+  it('sends scheduled backups to the target, lists them there and restores one picked from the target with its passphrase', async () => {
+    const schedule = page.locator('#scheduled-backups');
+    await schedule.locator('#schedule-destination').selectOption('sftp');
+    await schedule.getByRole('button', { name: 'Save schedule' }).click();
+    await expectText(statusAlert(), 'The backup schedule is saved.');
+    // What the hourly timer does when the slot comes.
+    const run = await helper.scheduled.run(false, () => {});
+    expect(run).toMatchObject({ ran: true, state: 'succeeded', uploaded: true });
+    const name = (run as { backup: string }).backup;
+    expect(await readdir(remoteDir)).toEqual([name]);
+
+    const target = page.locator('#target-backups');
+    await target.getByRole('button', { name: 'Refresh' }).click();
+    await expectText(target.locator('tbody'), name);
+    await target.getByRole('button', { name: `Restore ${name} from the target` }).click();
+    const dialog = page.getByRole('dialog', { name: `Restore ${name} from the target?` });
+    await dialog.locator('#target-restore-passphrase').fill(PASSPHRASE);
+    await dialog.getByRole('button', { name: 'Restore' }).click();
+    await expectText(statusAlert(), `Restored from ${name} from the SFTP target`);
   }, 120_000);
 });
