@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { installDebianPackages } from '../../../../service/test/support/debian-packages';
 import { freeLoopbackPort } from '../../../../service/src/storage/embedded-postgres';
+import { ensureOpenSsh } from './sshd';
 
 /**
  * The helper's tests run against Debian's PostgreSQL, as on the appliance: its own cluster in a
@@ -78,6 +79,8 @@ export async function startScratchCluster(): Promise<ScratchCluster> {
 let cluster: ScratchCluster | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
+  // The SFTP target's tests start their own sshd; apt runs here, once, not in two test files at a time.
+  await ensureOpenSsh();
   cluster = await startScratchCluster();
   const { socketDir, port, binDir, rolePassword } = cluster;
   project.provide('helperPostgres', { socketDir, port, binDir, rolePassword });

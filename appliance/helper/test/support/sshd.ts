@@ -44,8 +44,13 @@ async function listening(port: number, timeoutMs: number): Promise<void> {
   }
 }
 
-export async function startTestSshd(dir: string): Promise<TestSshd> {
+/** Debian's OpenSSH server and client, installed with the server's own service not started. */
+export async function ensureOpenSsh(): Promise<void> {
   if (!existsSync(SSHD) || !existsSync('/usr/bin/sftp')) await installDebianPackages(['openssh-server', 'openssh-client'], 'The SFTP backup target tests', { noStart: true });
+}
+
+export async function startTestSshd(dir: string): Promise<TestSshd> {
+  await ensureOpenSsh();
   await mkdir(dir, { recursive: true, mode: 0o700 });
   // sshd's privilege separation directory.
   await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
