@@ -1,7 +1,4 @@
-import { X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { createSecureContext } from 'node:tls';
 import cookie from '@fastify/cookie';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type pg from 'pg';
@@ -21,7 +18,6 @@ import { PgUsageReportStore } from './storage/usage-report-store';
 import { PgUsageStore } from './storage/usage-store';
 import { PasswordVerifier } from './domain/passwords';
 import { SessionManager } from './domain/sessions/session-manager';
-import { oigError } from './errors';
 import { scheduleAclRefresh } from './jobs/acl-refresh-job';
 import { scheduleLicenceSync } from './jobs/licence-sync-job';
 import { AmcClient, UnconfiguredLicenceServer } from './amc/amc-client';
@@ -55,6 +51,7 @@ import { standardCCServiceBinding } from './transport/soap/cc-handlers';
 import { SoapEventPusher } from './transport/soap/event-handler-client';
 import { sessionServiceBinding } from './transport/soap/session-handlers';
 import { registerSoapService, type SoapBinding } from './transport/soap/soap-routes';
+import { hardwareIdOf, readCertificateAuthority, readPem, readTlsFiles } from './startup-files';
 import { GATEWAY_VERSION, OIG_CONTRACT_VERSION } from './version';
 
 /** How long a stopping gateway waits for the database to take the last session records. */
@@ -86,45 +83,6 @@ export interface Gateway {
   readonly helper: PrivilegedHelper;
   readonly backups: BackupJobs;
   close(): Promise<void>;
-}
-
-/** A PEM file the gateway cannot run without, checked at start with the variable named. */
-async function readPem(file: string, what: string, variable: string): Promise<string> {
-  try {
-    const pem = await readFile(file, 'utf8');
-    new X509Certificate(pem);
-    return pem;
-  } catch (err) {
-    throw oigError('OIG_CONFIG_INVALID', `Cannot read the ${what} from ${file} (${variable}): ${(err as Error).message}`, err);
-  }
-}
-
-async function readCertificateAuthority(file: string): Promise<{ pem: string; cert: X509Certificate }> {
-  const pem = await readPem(file, 'certificate server CA', 'OIG_MCS_CA_FILE');
-  return { pem, cert: new X509Certificate(pem) };
-}
-
-async function readTlsFiles(certFile: string, keyFile: string): Promise<{ cert: string; key: string }> {
-  try {
-    const tls = { cert: await readFile(certFile, 'utf8'), key: await readFile(keyFile, 'utf8') };
-    // Fail at start, with the files named, rather than at the first handshake.
-    createSecureContext(tls);
-    return tls;
-  } catch (err) {
-    throw oigError('OIG_CONFIG_INVALID', `Cannot use the TLS certificate ${certFile} and key ${keyFile} (OIG_TLS_CERT_FILE, OIG_TLS_KEY_FILE): ${(err as Error).message}`, err);
-  }
-}
-
-/** The hardware id a physical install is known by: configured, else systemd's machine id, else the host name. */
-async function hardwareIdOf(configured: string | undefined): Promise<string> {
-  if (configured) return configured;
-  try {
-    const id = (await readFile('/etc/machine-id', 'utf8')).trim();
-    if (/^[0-9a-f]{32}$/.test(id)) return id;
-  } catch {
-    // not a systemd system
-  }
-  return hostname().replace(/[^A-Za-z0-9._:-]/g, '-').slice(0, 128) || 'unknown-host';
 }
 
 async function listen(server: FastifyInstance, scheme: 'http' | 'https', host: string, port: number): Promise<string> {
