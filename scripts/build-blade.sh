@@ -40,7 +40,7 @@ stage_end
 
 stage_begin "blade ${VERSION}: files"
 install -D -m 0755 "${REPO}/appliance/libexec/openoig-gateway" "${ROOT}/usr/libexec/openoig/openoig-gateway"
-install -D -m 0755 "${REPO}/appliance/libexec/openoig-firstboot" "${ROOT}/usr/libexec/openoig/openoig-firstboot"
+install -D -m 0755 "${REPO}/appliance/libexec/openoig-firstboot-secrets" "${ROOT}/usr/libexec/openoig/openoig-firstboot-secrets"
 install -D -m 0755 "${REPO}/appliance/libexec/openoig-helper" "${ROOT}/usr/libexec/openoig/openoig-helper"
 # Technicians run the helper by name (backup, list, restore), so it is on root's PATH.
 install -d -m 0755 "${ROOT}/usr/sbin"

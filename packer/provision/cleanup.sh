@@ -9,7 +9,8 @@ log_info() { printf 'cleanup: %s\n' "$*"; }
 systemctl stop openoig-gateway.service nginx.service
 # First boot runs again on every deployed copy: new TLS key, new database password
 # (ALTER ROLE), new administrator password.
-rm -rf /etc/openoig/secrets.env /etc/openoig/tls /var/lib/openoig/firstboot.done /etc/issue.d/openoig-admin.issue
+rm -rf /etc/openoig/secrets.env /etc/openoig/tls /var/lib/openoig/firstboot.done /var/lib/openoig/firstboot-result.json \
+  /var/lib/openoig/firstboot /var/lib/openoig/console-notice.issue /etc/issue.d/openoig-admin.issue
 runuser -u postgres -- psql -d openoig -qc 'TRUNCATE admin_session, app_session' >/dev/null
 log_info "per-instance secrets removed; first boot will run on the next boot"
 

@@ -7,7 +7,19 @@ log_info() { printf 'self-check: %s\n' "$*"; }
 fail() { printf 'self-check: FAILED: %s\n' "$*" >&2; journalctl --no-pager -n 80 -u openoig-firstboot -u openoig-gateway -u nginx >&2 || true; exit 1; }
 
 systemctl start postgresql.service
+# First boot's settings as an OVF environment on the disk (no wizard in a build); cleanup.sh
+# removes all it made, so every deployed copy runs first boot again with its own.
+cat > /var/lib/openoig/ovf-env.xml <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<Environment xmlns="http://schemas.dmtf.org/ovf/environment/1" xmlns:oe="http://schemas.dmtf.org/ovf/environment/1">
+  <PropertySection>
+    <Property oe:key="oig.hostname" oe:value="openoig"/>
+    <Property oe:key="oig.network.mode" oe:value="dhcp"/>
+  </PropertySection>
+</Environment>
+XML
 systemctl start openoig-firstboot.service || fail "first boot did not complete"
+[[ ! -e /var/lib/openoig/ovf-env.xml ]] || fail "first boot left its OVF environment file behind"
 systemctl start openoig-gateway.service || fail "the gateway did not become ready"
 systemctl restart nginx.service || fail "nginx did not start"
 

@@ -46,6 +46,11 @@ export const ConfigSchema = Type.Object({
     uiDir: Type.Optional(Type.String({ minLength: 1 })),
     /** An administrator login with no action for this long ends (30 minutes). */
     idleTimeoutMs: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 1_800_000 }),
+    /**
+     * The console's one-time password notice (first boot writes it when no password was given);
+     * removed once the administrator has changed the password.
+     */
+    consoleNoticeFile: Type.Optional(Type.String({ minLength: 1 })),
   }),
   sessions: Type.Object({
     /** The keep-alive window: a session not reset within it ends (seed: 10 s). */
@@ -160,6 +165,7 @@ export const ENVIRONMENT: Record<string, string> = {
   OIG_ADMIN_UI_DIR: 'admin.uiDir',
   OIG_HELPER_SOCKET: 'helper.socket',
   OIG_ADMIN_IDLE_TIMEOUT_MS: 'admin.idleTimeoutMs',
+  OIG_CONSOLE_NOTICE_FILE: 'admin.consoleNoticeFile',
   OIG_SESSION_TIMEOUT_MS: 'sessions.timeoutMs',
   OIG_MAX_SESSIONS: 'sessions.max',
   OIG_LOGIN_APPLICATION_FAILURES: 'logins.applicationFailures',

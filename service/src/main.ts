@@ -3,6 +3,7 @@ import { loadConfig } from './config';
 import { OigError } from './errors';
 import { createLogger } from './log';
 import { createPool, migrate } from './storage/database';
+import { parseFirstBootRequest, runFirstBootTasks } from './first-boot-tasks';
 import { linkSystemd } from './systemd';
 import type { LevelWithSilent } from 'pino';
 
@@ -23,6 +24,15 @@ async function migrateOnly(config: ReturnType<typeof loadConfig>): Promise<void>
   }
 }
 
+/** `openoig-gateway first-boot`: the ARID and the MiVoice Business of first boot (first-boot-tasks.ts). */
+async function firstBootOnly(config: ReturnType<typeof loadConfig>): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const request = parseFirstBootRequest(Buffer.concat(chunks).toString('utf8'));
+  const outcome = await runFirstBootTasks(config, request, createLogger(config.logLevel as LevelWithSilent, process.stderr));
+  process.stdout.write(`${JSON.stringify(outcome)}\n`);
+}
+
 /**
  * Process entry: configuration, start, signals. The appliance runs this under systemd; the
  * local lab run (`npm start`) uses dev/run-with-lab.ts, which starts the lab first.
@@ -37,6 +47,10 @@ async function main(): Promise<void> {
   }
   if (process.argv[2] === 'migrate') {
     await migrateOnly(config);
+    process.exit(0);
+  }
+  if (process.argv[2] === 'first-boot') {
+    await firstBootOnly(config);
     process.exit(0);
   }
   const log = createLogger(config.logLevel as LevelWithSilent);

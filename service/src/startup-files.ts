@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm, truncate } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { createSecureContext } from 'node:tls';
+import type { Logger } from 'pino';
 import { oigError } from './errors';
 
 /**
@@ -46,4 +47,21 @@ export async function hardwareIdOf(configured: string | undefined): Promise<stri
     // not a systemd system
   }
   return hostname().replace(/[^A-Za-z0-9._:-]/g, '-').slice(0, 128) || 'unknown-host';
+}
+
+/**
+ * Removes the console's one-time administrator password notice (OIG_CONSOLE_NOTICE_FILE):
+ * emptied first, so the password is gone even where the file cannot be unlinked, then removed.
+ */
+export async function removeConsoleNoticeFile(file: string | undefined, log: Logger): Promise<void> {
+  if (!file) return;
+  const existed = await truncate(file).then(
+    () => true,
+    (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return false;
+      throw err;
+    },
+  );
+  await rm(file, { force: true });
+  if (existed) log.info({ file }, 'the console notice of the one-time administrator password is removed');
 }

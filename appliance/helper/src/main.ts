@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -15,6 +16,8 @@ import { HELPER_PROTOCOL_VERSION } from './protocol';
 import type { ScheduledRun } from './schedule/scheduled-backups';
 import { createHelperServer } from './server';
 import { askHelper } from './socket-request';
+import { runFirstBoot } from './firstboot/first-boot';
+import { takeConsole, whiptailDialogs } from './firstboot/whiptail';
 
 /**
  * openoig-helper: the privileged helper, as a socket-activated service and as a command for the
@@ -24,9 +27,10 @@ import { askHelper } from './socket-request';
  *   openoig-helper list
  *   openoig-helper restore (--file F | --url U) [--passphrase-file F] [--offline]
  *   openoig-helper scheduled [--now]           (openoig-helper-schedule.timer: asks the running helper)
+ *   openoig-helper firstboot                   (openoig-firstboot.service: src/firstboot/first-boot.ts)
  * Exit codes: 0 done, 64 usage, 65 the backup was refused (its reason on stderr), 78 configuration, 1 failure.
  */
-const USAGE = 'usage: openoig-helper serve | backup [--passphrase-file F] | list | restore (--file F | --url U) [--passphrase-file F] [--offline] | scheduled [--now]';
+const USAGE = 'usage: openoig-helper serve | backup [--passphrase-file F] | list | restore (--file F | --url U) [--passphrase-file F] [--offline] | scheduled [--now] | firstboot';
 const DEFAULT_SOCKET = '/run/openoig-helper.sock';
 const IDLE_EXIT_MS = 10 * 60_000;
 const REFUSALS = new Set(['OIG_BACKUP_CORRUPT', 'OIG_BACKUP_PASSPHRASE_REQUIRED', 'OIG_BACKUP_WRONG_PASSPHRASE', 'OIG_BACKUP_INCOMPATIBLE', 'OIG_BACKUP_NOT_FOUND']);
@@ -47,6 +51,16 @@ async function download(url: string, dir: string): Promise<string> {
   const file = path.join(dir, `download-${Date.now()}.bin`);
   await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>), createWriteStream(file, { mode: 0o600 }));
   return file;
+}
+
+async function quietConsoles(): Promise<void> {
+  const SIGRTMIN = 34; // glibc's, which systemd counts from
+  try {
+    process.kill(1, SIGRTMIN + 21);
+  } catch {
+    // not under systemd
+  }
+  await new Promise<void>((resolve) => spawn('dmesg', ['--console-level', '1'], { stdio: 'ignore' }).once('close', () => resolve()).once('error', () => resolve()));
 }
 
 function serve(service: HelperService, config: ReturnType<typeof loadHelperConfig>): void {
@@ -112,6 +126,28 @@ async function main(argv: string[]): Promise<number> {
       const outcome = (await askHelper(socketPath, { version: HELPER_PROTOCOL_VERSION, command: 'schedule.run', onlyIfDue: !values.now }, progress)) as ScheduledRun;
       process.stdout.write(`${JSON.stringify(outcome)}\n`);
       return outcome.ran && outcome.state === 'failed' ? 1 : 0;
+    }
+    case 'firstboot': {
+      const say = (line: string) => process.stdout.write(`openoig-firstboot: ${line}\n`);
+      await runFirstBoot({
+        root: '/',
+        etcDir: config.etcDir,
+        stateDir: '/var/lib/openoig',
+        secretsCommand: '/usr/libexec/openoig/openoig-firstboot-secrets',
+        gatewayCommand: ['/usr/libexec/openoig/openoig-gateway', 'first-boot'],
+        helperCommand: '/usr/libexec/openoig/openoig-helper',
+        gatewayUser: config.gateway.user,
+        say,
+        openDialogs: async () => {
+          // Boot goes on around the wizard: keep systemd's status lines (SIGRTMIN+21, systemd(1))
+          // and kernel messages off the consoles while it asks; the next boot shows them again.
+          await quietConsoles();
+          const chosen = await takeConsole(['tty1', 'ttyS0']);
+          say(`the wizard runs on ${chosen.tty}`);
+          return whiptailDialogs(chosen);
+        },
+      });
+      return 0;
     }
     default:
       process.stderr.write(`${USAGE}\n`);

@@ -1,3 +1,7 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient } from '../support/admin-client';
@@ -11,11 +15,16 @@ import { LAB, startTestGateway, type TestGateway } from '../support/gateway';
 const NEW_PASSWORD = 'a-new-admin-password';
 let gw: TestGateway;
 let logs = '';
+/** First boot's console notice of a one-time password (installation guide, deploying the OVA; issue #13). */
+let notice: string;
+const NOTICE_TEXT = '\nOpenOIG administrator password (one-time, change it in the admin UI): admin\n\n';
 
 beforeAll(async () => {
   const sink = new PassThrough();
   sink.on('data', (chunk: Buffer) => (logs += chunk.toString('utf8')));
-  gw = await startTestGateway({ config: { logLevel: 'trace' }, logDestination: sink });
+  notice = path.join(await mkdtemp(path.join(os.tmpdir(), 'openoig-notice-')), 'console-notice.issue');
+  await writeFile(notice, NOTICE_TEXT);
+  gw = await startTestGateway({ config: { logLevel: 'trace', admin: { consoleNoticeFile: notice } }, logDestination: sink });
 });
 afterAll(async () => {
   await gw?.close();
@@ -52,6 +61,7 @@ describe('changing the administrator password', () => {
     });
     // Still logged in (a wrong current password is not a lost login) and still the old password.
     expect((await admin.call('GET', '/password')).json).toEqual({ changedAt: null });
+    expect(await readFile(notice, 'utf8')).toBe(NOTICE_TEXT);
     expect(await loginStatus(gw.url, LAB.adminPassword)).toBe(200);
   });
 
@@ -65,11 +75,16 @@ describe('changing the administrator password', () => {
     expect((await admin.call('GET', '/overview')).status).toBe(200);
     expect(await loginStatus(gw.url, LAB.adminPassword)).toBe(401);
     expect(await loginStatus(gw.url, NEW_PASSWORD)).toBe(200);
+    // The console no longer shows the one-time password.
+    expect(existsSync(notice)).toBe(false);
   });
 
   it('keeps the new password across a restart, whatever the configured one says', async () => {
-    const restarted = await startTestGateway({ databaseUrl: gw.databaseUrl, mcs: gw.mcs, amc: gw.amc });
+    // A notice that comes back (a restored first-boot file) is removed at start: the password was changed.
+    await writeFile(notice, NOTICE_TEXT);
+    const restarted = await startTestGateway({ databaseUrl: gw.databaseUrl, mcs: gw.mcs, amc: gw.amc, config: { admin: { consoleNoticeFile: notice } } });
     try {
+      expect(existsSync(notice)).toBe(false);
       expect(await loginStatus(restarted.url, LAB.adminPassword)).toBe(401);
       expect(await loginStatus(restarted.url, NEW_PASSWORD)).toBe(200);
     } finally {

@@ -50,7 +50,7 @@ describe('blade package', () => {
       './usr/lib/systemd/system/openoig-gateway.service',
       './usr/lib/systemd/system/openoig-firstboot.service',
       './usr/libexec/openoig/openoig-gateway',
-      './usr/libexec/openoig/openoig-firstboot',
+      './usr/libexec/openoig/openoig-firstboot-secrets',
       './usr/lib/openoig-gateway/helper.mjs',
       './usr/libexec/openoig/openoig-helper',
       './usr/lib/systemd/system/openoig-helper.socket',

@@ -50,7 +50,14 @@ export interface AdminAuth {
   changePassword(request: FastifyRequest, currentPassword: string, newPassword: string): Promise<AdminPasswordStatus>;
 }
 
-export function createAdminAuth(store: PgAdminSessionStore, credentials: PgAdminCredentialStore, configuredPassword: string, idleMs: number): AdminAuth {
+export function createAdminAuth(
+  store: PgAdminSessionStore,
+  credentials: PgAdminCredentialStore,
+  configuredPassword: string,
+  idleMs: number,
+  /** Told once a new password is stored (first boot's console notice goes). */
+  onPasswordChanged: () => Promise<void> = async () => {},
+): AdminAuth {
   const verifier = new PasswordVerifier();
   const tokenHashOf = (request: FastifyRequest): Buffer | undefined => {
     const token = request.cookies[ADMIN_COOKIE];
@@ -124,6 +131,7 @@ export function createAdminAuth(store: PgAdminSessionStore, credentials: PgAdmin
       const session = tokenHashOf(request) as Buffer; // require() has checked the login
       const changedAt = await credentials.replace(await hashPassword(newPassword), session);
       request.log.warn('administrator password changed; other administrator logins ended');
+      await onPasswordChanged().catch((err: Error) => request.log.error({ err }, 'the console notice of the one-time password could not be removed'));
       return { changedAt };
     },
   };

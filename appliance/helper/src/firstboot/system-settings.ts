@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, symlink, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { FirstBootSettings } from './settings';
+
+/**
+ * The operating system's side of first boot: host name, time zone and NTP servers, written as
+ * Debian keeps them (/etc/hostname, /etc/hosts, /etc/localtime and /etc/timezone, a
+ * systemd-timesyncd drop-in). Files are written under `root` (the tests use a scratch tree);
+ * `run` tells the running system (nothing when it is undefined).
+ */
+export interface SystemFiles {
+  readonly root: string;
+  readonly run?: (program: string, args: readonly string[]) => Promise<unknown>;
+}
+
+async function writeAtomically(file: string, content: string, mode = 0o644): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(`${file}.new`, content, { mode });
+  await rename(`${file}.new`, file);
+}
+
+/** A zone is one the system's tzdata has (what /etc/localtime will point at). */
+export function zoneKnown(root: string): (zone: string) => boolean {
+  return (zone) => !zone.split('/').includes('..') && existsSync(path.join(root, 'usr/share/zoneinfo', zone));
+}
+
+export async function applyHostname(sys: SystemFiles, hostname: string, domain: string | null): Promise<void> {
+  const at = (p: string) => path.join(sys.root, p);
+  await writeAtomically(at('etc/hostname'), `${hostname}\n`);
+  const fqdn = domain ? `${hostname}.${domain}` : hostname;
+  const names = domain ? `${fqdn}\t${hostname}` : hostname;
+  const hosts = await readFile(at('etc/hosts'), 'utf8').catch(() => '127.0.0.1\tlocalhost\n');
+  // Debian's convention: the host's own name on 127.0.1.1 (the static address is not known to
+  // every boot, and DHCP may change it).
+  const lines = hosts.split('\n').filter((line) => !/^127\.0\.1\.1\s/.test(line));
+  const at1 = lines.findIndex((line) => /^127\.0\.0\.1\s/.test(line));
+  lines.splice(at1 + 1, 0, `127.0.1.1\t${names}`);
+  await writeAtomically(at('etc/hosts'), lines.join('\n'));
+  await sys.run?.('hostname', [hostname]);
+}
+
+export async function applyTimezone(sys: SystemFiles, zone: string): Promise<void> {
+  const localtime = path.join(sys.root, 'etc/localtime');
+  await unlink(`${localtime}.new`).catch(() => undefined);
+  await symlink(`/usr/share/zoneinfo/${zone}`, `${localtime}.new`);
+  await rename(`${localtime}.new`, localtime);
+  await writeAtomically(path.join(sys.root, 'etc/timezone'), `${zone}\n`);
+}
+
+/** No servers: timesyncd's default (Debian's pool), so the drop-in is removed. */
+export async function applyNtp(sys: SystemFiles, servers: readonly string[]): Promise<void> {
+  const dropIn = path.join(sys.root, 'etc/systemd/timesyncd.conf.d/openoig.conf');
+  if (servers.length === 0) await unlink(dropIn).catch(() => undefined);
+  else await writeAtomically(dropIn, `# Written by OpenOIG first boot (oig.ntp.servers).\n[Time]\nNTP=${servers.join(' ')}\n`);
+  await sys.run?.('systemctl', ['try-restart', 'systemd-timesyncd.service']);
+}
+
+export async function applySystemSettings(sys: SystemFiles, settings: FirstBootSettings): Promise<void> {
+  await applyHostname(sys, settings.hostname, settings.domain);
+  await applyTimezone(sys, settings.timezone);
+  await applyNtp(sys, settings.ntpServers);
+}
