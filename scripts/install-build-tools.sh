@@ -19,6 +19,10 @@ packages=(
   packer          # stage 2: provisioning (Debian's 1.6.6)
   openssh-client  # the per-build key and SSH into the guest
   shellcheck      # lint of these scripts
+  # the image tests (npm run image:test)
+  xorriso         # the OVF environment ISO that first boot reads (the OVF ISO transport)
+  python3-pexpect # the scripted terminal on the serial console (the first-boot wizard)
+  python3-pyte    # its screen: whiptail draws by cursor moves, so text is matched on the screen
 )
 
 missing=()

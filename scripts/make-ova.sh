@@ -68,7 +68,7 @@ cat > "${WORK}/${NAME}.ovf" <<OVF
     <Name>${NAME}</Name>
     <AnnotationSection>
       <Info>Deployment notes</Info>
-      <Annotation>OpenOIG ${VERSION} (${ARCH}). Deploy with thick provisioning (lazy or eager zeroed) for predictable disk performance. First boot makes this copy's TLS certificate, database password and administrator password (the oig.admin_password property, or a one-time value shown on the console).</Annotation>
+      <Annotation>OpenOIG ${VERSION} (${ARCH}). Deploy with thick provisioning (lazy or eager zeroed) for predictable disk performance. First boot takes its settings from the properties below (zero-touch when the host name and the network mode are set) or asks for them on the console, then makes this copy's TLS certificate, database password and administrator password.</Annotation>
     </AnnotationSection>
     <ProductSection ovf:required="false">
       <Info>Product information and deployment properties</Info>
@@ -78,9 +78,64 @@ cat > "${WORK}/${NAME}.ovf" <<OVF
       <FullVersion>${VERSION} ${ARCH}</FullVersion>
       <ProductUrl>https://openoig.invalid/</ProductUrl>
       <Category>Administrator</Category>
-      <Property ovf:key="oig.admin_password" ovf:type="string" ovf:password="true" ovf:userConfigurable="true" ovf:value="">
+      <Category>Host name and network</Category>
+      <Property ovf:key="oig.hostname" ovf:type="string" ovf:userConfigurable="true" ovf:qualifiers="MaxLen(63)" ovf:value="">
+        <Label>Host name</Label>
+        <Description>Host name of the appliance, without the domain (1-63 letters, digits, dashes). With this and the network mode set, first boot asks nothing on the console.</Description>
+      </Property>
+      <Property ovf:key="oig.domain" ovf:type="string" ovf:userConfigurable="true" ovf:value="">
+        <Label>Domain</Label>
+        <Description>DNS domain, such as example.com (may be empty).</Description>
+      </Property>
+      <Property ovf:key="oig.network.mode" ovf:type="string" ovf:userConfigurable="true" ovf:qualifiers="ValueMap{&quot;static&quot;,&quot;dhcp&quot;}" ovf:value="static">
+        <Label>IPv4 address from</Label>
+        <Description>static: the address, prefix, gateway and DNS servers below; dhcp: from a DHCP server.</Description>
+      </Property>
+      <Property ovf:key="oig.ipv4.address" ovf:type="string" ovf:userConfigurable="true" ovf:value="">
+        <Label>IPv4 address</Label>
+        <Description>The appliance's IPv4 address (static only).</Description>
+      </Property>
+      <Property ovf:key="oig.ipv4.prefix" ovf:type="int" ovf:userConfigurable="true" ovf:qualifiers="MinValue(8) MaxValue(30)" ovf:value="24">
+        <Label>Prefix length</Label>
+        <Description>The subnet's prefix length, such as 24 for 255.255.255.0 (static only).</Description>
+      </Property>
+      <Property ovf:key="oig.ipv4.gateway" ovf:type="string" ovf:userConfigurable="true" ovf:value="">
+        <Label>Default gateway</Label>
+        <Description>A router on the same subnet (static only). First boot checks it answers; if not, the address is taken back and asked on the console.</Description>
+      </Property>
+      <Property ovf:key="oig.dns.servers" ovf:type="string" ovf:userConfigurable="true" ovf:value="">
+        <Label>DNS servers</Label>
+        <Description>One to three IPv4 addresses, separated by commas (static only).</Description>
+      </Property>
+      <Category>Date and time</Category>
+      <Property ovf:key="oig.ntp.servers" ovf:type="string" ovf:userConfigurable="true" ovf:value="">
+        <Label>NTP servers</Label>
+        <Description>Up to four NTP servers, separated by commas; empty for Debian's public pool.</Description>
+      </Property>
+      <Property ovf:key="oig.timezone" ovf:type="string" ovf:userConfigurable="true" ovf:value="UTC">
+        <Label>Time zone</Label>
+        <Description>An IANA time zone, such as Europe/London or America/Toronto.</Description>
+      </Property>
+      <Category>Administrator, licence, restore, MiVoice Business</Category>
+      <Property ovf:key="oig.admin_password" ovf:type="string" ovf:password="true" ovf:userConfigurable="true" ovf:qualifiers="MaxLen(64)" ovf:value="">
         <Label>Administrator password</Label>
-        <Description>Password of the OpenOIG administrator. Leave empty to get a one-time password on the console at first boot.</Description>
+        <Description>8-64 characters, no spaces, quotes, backslash or $. Empty: a one-time password is shown on the console until it is changed in the admin UI.</Description>
+      </Property>
+      <Property ovf:key="oig.arid" ovf:type="string" ovf:userConfigurable="true" ovf:value="">
+        <Label>ARID</Label>
+        <Description>The licence's ARID, activated against the licensing server at first boot (empty: activate later in Server Manager, Licensing).</Description>
+      </Property>
+      <Property ovf:key="oig.restore.url" ovf:type="string" ovf:userConfigurable="true" ovf:value="">
+        <Label>Restore from backup (URL)</Label>
+        <Description>The http or https URL of an OpenOIG backup to restore at first boot (empty: no restore). The backup brings its own settings and administrator password.</Description>
+      </Property>
+      <Property ovf:key="oig.restore.passphrase" ovf:type="string" ovf:password="true" ovf:userConfigurable="true" ovf:value="">
+        <Label>Backup passphrase</Label>
+        <Description>The passphrase of an encrypted backup (empty when it is not encrypted).</Description>
+      </Property>
+      <Property ovf:key="oig.mivb.address" ovf:type="string" ovf:userConfigurable="true" ovf:value="">
+        <Label>MiVoice Business address</Label>
+        <Description>The MiVoice Business controller to pair with, recorded as a network element (empty: add it later in Network Elements).</Description>
       </Property>
     </ProductSection>
     <EulaSection>

@@ -51,7 +51,7 @@ import { standardCCServiceBinding } from './transport/soap/cc-handlers';
 import { SoapEventPusher } from './transport/soap/event-handler-client';
 import { sessionServiceBinding } from './transport/soap/session-handlers';
 import { registerSoapService, type SoapBinding } from './transport/soap/soap-routes';
-import { hardwareIdOf, readCertificateAuthority, readPem, readTlsFiles, removeConsoleNoticeFile } from './startup-files';
+import { hardwareIdOf, readCertificateAuthority, readPem, readTlsFiles, consoleNoticeShows, removeConsoleNoticeFile } from './startup-files';
 import { GATEWAY_VERSION, OIG_CONTRACT_VERSION } from './version';
 
 /** How long a stopping gateway waits for the database to take the last session records. */
@@ -260,8 +260,10 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     soapServices.push(standardCCServiceBinding(sessions, callControl, events));
     const credentialStore = new PgAdminCredentialStore(pool);
     const removeConsoleNotice = () => removeConsoleNoticeFile(config.admin.consoleNoticeFile, log);
-    // A password changed before (also one a restored backup brings) makes the notice stale.
-    if ((await credentialStore.load())?.changedAt) await removeConsoleNotice();
+    // The notice is stale once the password was changed, or when it shows another password than
+    // the one configured (a restored backup brings its own).
+    const changed = Boolean((await credentialStore.load())?.changedAt);
+    if (changed || !(await consoleNoticeShows(config.admin.consoleNoticeFile, config.admin.password))) await removeConsoleNotice();
     const adminAuth = createAdminAuth(new PgAdminSessionStore(pool), credentialStore, config.admin.password, config.admin.idleTimeoutMs, removeConsoleNotice);
     const helper: PrivilegedHelper = config.helper.socket ? new HelperSocketClient(config.helper.socket) : unavailableHelper;
     const backups = new BackupJobs(helper);

@@ -65,3 +65,10 @@ export async function removeConsoleNoticeFile(file: string | undefined, log: Log
   await rm(file, { force: true });
   if (existed) log.info({ file }, 'the console notice of the one-time administrator password is removed');
 }
+
+/** Whether the console notice (when there is one) shows `password`. */
+export async function consoleNoticeShows(file: string | undefined, password: string): Promise<boolean> {
+  if (!file) return true;
+  const text = await readFile(file, 'utf8').catch(() => null);
+  return text === null || text.includes(`: ${password}\n`);
+}

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import http from 'node:http';
 import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,18 +11,42 @@ import { startLabMcs, LAB_COMPANY, type LabMcs } from '@openoig/lab/mcs';
 import * as soap from 'soap';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diskWithTestKey, findOva, unpackOva, type OvaContents } from './support/artefact';
+import { diskWithTestKey, findOva, ovfEnvironmentIso, unpackOva, type OvaContents } from './support/artefact';
+import { driveSerialConsole, enter, no, typed, type TerminalStep } from './support/serial-wizard';
 import { bootVm, type Vm } from './support/vm';
 
 /**
  * Tests of the artefact (issue #3, "Tests of the artefact"): the built OVA's disk booted in QEMU
- * (TCG, -snapshot, forwards on 127.0.0.1 only) and checked from the outside.
+ * (TCG, -snapshot, forwards on 127.0.0.1 only) and checked from the outside. Every copy starts
+ * with first boot (issue #13): copy A zero-touch from an OVF environment ISO (static address,
+ * ARID, MiVoice Business); B from a minimal one (DHCP, one-time password) and restored through
+ * its admin API; C zero-touch with a restore from a URL; D through the console wizard on the
+ * serial console.
  */
 const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 const ARCH = process.env.OIG_IMAGE_ARCH ?? 'i386';
 const QEMU = ARCH === 'i386' ? 'qemu-system-i386' : 'qemu-system-x86_64';
 const REFERENCE_WSDL = path.join(REPO, '../shared/reference/oig-wsdl-4.0/sessionManagement/SessionService.wsdl');
 const BOOT_TIMEOUT_MS = 8 * 60_000;
+const BACKUP_PASSPHRASE = 'image test passphrase';
+/** A's encrypted backup and what it holds, for copy C. */
+let backupOfA: { name: string; bytes: Buffer; settings: string; guid: string; elements: string[] };
+/** Copy A's administrator password, an OVF property. */
+const ADMIN_A = 'Image-test-admin1';
+const ZERO_TOUCH_A = {
+  'oig.hostname': 'oig-a',
+  'oig.domain': 'lab.test',
+  'oig.network.mode': 'static',
+  'oig.ipv4.address': '10.0.2.20',
+  'oig.ipv4.prefix': '24',
+  'oig.ipv4.gateway': '10.0.2.2',
+  'oig.dns.servers': '10.0.2.3',
+  'oig.ntp.servers': '10.0.2.2',
+  'oig.timezone': 'Europe/London',
+  'oig.admin_password': ADMIN_A,
+  'oig.arid': 'ARID-LAB-0001',
+  'oig.mivb.address': '10.0.2.50',
+};
 
 let work: string;
 let ova: string;
@@ -62,9 +88,22 @@ beforeAll(async () => {
   // The lab certificate server on the build host; the guest reaches it as 10.0.2.2 (QEMU user network).
   mcs = await startLabMcs({ tlsAddresses: ['10.0.2.2'] });
   amc = await startLabAmc({ tlsAddresses: ['10.0.2.2'] });
-  ({ disk: testDisk, key: testKey } = await diskWithTestKey(contents.vmdk, work));
+  // Where a real appliance knows Mitel's certificate and licensing servers, the test's copies
+  // know the lab's: their addresses and CAs are on the disk before first boot.
+  const lab = [
+    `OIG_MCS_URL=https://10.0.2.2:${new URL(mcs.url).port}`,
+    'OIG_MCS_CA_FILE=/etc/openoig/mcs-ca.pem',
+    `OIG_AMC_URL=https://10.0.2.2:${new URL(amc.url).port}`,
+    'OIG_AMC_CA_FILE=/etc/openoig/amc-ca.pem',
+  ];
+  ({ disk: testDisk, key: testKey } = await diskWithTestKey(contents.vmdk, work, [
+    { path: 'etc/openoig/mcs-ca.pem', content: mcs.ca.certPem },
+    { path: 'etc/openoig/amc-ca.pem', content: amc.ca.certPem },
+    { path: 'etc/openoig/gateway.env', content: `# The lab's servers (image test)\n${lab.join('\n')}\n`, append: true },
+  ]));
   const started = Date.now();
-  vm = await bootVm({ qemu: QEMU, disk: testDisk, format: 'raw', key: testKey, serialLog: path.join(work, 'serial.log') });
+  const iso = await ovfEnvironmentIso(work, 'ovf-env-a', ZERO_TOUCH_A);
+  vm = await bootVm({ qemu: QEMU, disk: testDisk, format: 'raw', key: testKey, serialLog: path.join(work, 'serial.log'), cdrom: iso, guestAddress: '10.0.2.20' });
   await vm.waitForSsh(BOOT_TIMEOUT_MS);
   say(`boot to SSH: ${((Date.now() - started) / 1000).toFixed(0)} s`);
   await waitForHealth(vm, BOOT_TIMEOUT_MS);
@@ -86,7 +125,49 @@ describe('the OVA file', () => {
     expect(contents.manifestProblems).toEqual([]);
     expect(contents.members).toContain(contents.ovf.diskHref);
     expect(contents.ovf).toMatchObject({ osId: ARCH === 'i386' ? '95' : '96', cpus: '2', memoryMb: '2048' });
+    // The deployment properties first boot reads (appliance/README.md lists them).
+    expect(contents.ovf.properties.sort()).toEqual([...Object.keys(ZERO_TOUCH_A), 'oig.restore.url', 'oig.restore.passphrase'].sort());
     say(`OVF: ${JSON.stringify(contents.ovf)}`);
+  });
+});
+
+describe('zero-touch first boot from an OVF environment ISO (issue #13)', () => {
+  it('comes up with the static address, names, time zone and NTP server of its properties, with no console input', async () => {
+    // The forwards go to 10.0.2.20: SSH and HTTPS answering at all shows the static address is in use.
+    const addresses = JSON.parse((await vm.ssh('ip -j -4 addr show')).stdout) as Array<{ ifname: string; addr_info: Array<{ local: string; prefixlen: number; dynamic?: boolean }> }>;
+    const nic = addresses.find((a) => a.ifname !== 'lo');
+    expect(nic?.addr_info.map((i) => `${i.local}/${i.prefixlen}${i.dynamic ? ' dynamic' : ''}`)).toEqual(['10.0.2.20/24']);
+    expect((await vm.ssh('ip -4 route show default')).stdout).toContain('default via 10.0.2.2');
+    expect((await vm.ssh('resolvectl dns')).stdout).toContain('10.0.2.3');
+    expect((await vm.ssh('hostname; hostname --fqdn')).stdout.trim().split('\n')).toEqual(['oig-a', 'oig-a.lab.test']);
+    expect((await vm.ssh('readlink /etc/localtime')).stdout.trim()).toBe('/usr/share/zoneinfo/Europe/London');
+    expect((await vm.ssh('cat /etc/systemd/timesyncd.conf.d/openoig.conf')).stdout).toContain('NTP=10.0.2.2');
+    // Its own certificate names it; the administrator password is the property's, so no console notice.
+    expect((await vm.ssh('openssl x509 -noout -subject -in /etc/openoig/tls/gateway.crt')).stdout).toContain('CN=oig-a.lab.test');
+    expect((await vm.ssh("sed -n 's/^OIG_ADMIN_PASSWORD=//p' /etc/openoig/secrets.env")).stdout.trim()).toBe(ADMIN_A);
+    expect((await vm.ssh('ls /etc/issue.d/ /var/lib/openoig/')).stdout).not.toMatch(/openoig-admin\.issue|console-notice/);
+    const journal = (await vm.ssh('journalctl -u openoig-firstboot --no-pager -o cat')).stdout;
+    say(`first boot of A:\n${journal}`);
+    expect(journal).toMatch(/OVF environment from ovf-env\.xml on \/dev\/sr0/);
+    expect(journal).not.toContain(ADMIN_A);
+    const result = JSON.parse((await vm.ssh('cat /var/lib/openoig/firstboot-result.json')).stdout);
+    expect(result).toMatchObject({ zeroTouch: true, settings: { hostname: 'oig-a', network: { mode: 'static', address: '10.0.2.20' } }, tasks: { licence: { ok: true, state: 'active' }, mivb: { ok: true } } });
+    expect(JSON.stringify(result)).not.toContain(ADMIN_A);
+    // The login prompts came after first boot, on both consoles.
+    for (const unit of ['serial-getty@ttyS0', 'getty@tty1']) expect((await vm.ssh(`systemctl is-active ${unit}`)).stdout.trim()).toBe('active');
+  });
+
+  it('activated the ARID against the lab licensing server and recorded the MiVoice Business as a network element', async () => {
+    const a = await adminOf(vm);
+    try {
+      const licence = (await a.call('GET', '/licence')).json.licence;
+      expect(licence).toMatchObject({ state: 'active', arid: 'ARID-LAB-0001', platform: 'virtual' });
+      say(`licence ARID-LAB-0001 activated at first boot, appliance GUID ${licence.binding.guid}`);
+      const elements = (await a.call('GET', '/network-elements')).json as Array<{ address: string; type: string }>;
+      expect(elements.map((e) => `${e.type} ${e.address}`)).toContain('MI_VB 10.0.2.50');
+    } finally {
+      await a.close();
+    }
   });
 });
 
@@ -130,44 +211,12 @@ describe('the booted appliance', () => {
     expect(await httpsGet(script as string)).toMatchObject({ status: 200 });
   });
 
-  it('after its licence is activated, a client from the reference WSDL logs in as an application the test registers, keeps alive and logs out', async () => {
-    // Point the appliance at the lab certificate and licensing servers, activate the lab's
-    // virtual ARID and create the application's local password.
-    await writeFile(path.join(work, 'mcs-ca.pem'), mcs.ca.certPem);
-    const port = new URL(mcs.url).port;
-    const amcPort = new URL(amc.url).port;
-    await vm.ssh(
-      `cat > /etc/openoig/mcs-ca.pem <<'PEM'\n${mcs.ca.certPem}PEM\n` +
-        `cat > /etc/openoig/amc-ca.pem <<'PEM'\n${amc.ca.certPem}PEM\n` +
-        `sed -i '/^OIG_MCS_/d; /^OIG_AMC_/d' /etc/openoig/gateway.env && ` +
-        `printf 'OIG_MCS_URL=https://10.0.2.2:${port}\\nOIG_MCS_CA_FILE=/etc/openoig/mcs-ca.pem\\nOIG_AMC_URL=https://10.0.2.2:${amcPort}\\nOIG_AMC_CA_FILE=/etc/openoig/amc-ca.pem\\n' >> /etc/openoig/gateway.env && ` +
-        'systemctl restart openoig-gateway',
-      { timeoutMs: 300_000 },
-    );
-    await waitForHealth(vm, 300_000);
-    const adminPassword = (await vm.ssh("sed -n 's/^OIG_ADMIN_PASSWORD=//p' /etc/openoig/secrets.env")).stdout.trim();
-    const dispatcher = new Agent({ connect: { ca: gatewayCa } });
+  it('with the licence first boot activated, a client from the reference WSDL logs in as an application the test registers, keeps alive and logs out', async () => {
+    const admin = await adminOf(vm);
+    const created = await admin.call('POST', '/accounts', { companyName: LAB_COMPANY, applicationName: 'LabStandard', localPassword: 'image-test-local' });
+    expect(created.status, JSON.stringify(created.json)).toBe(201);
+    await admin.close();
     const base = `https://127.0.0.1:${vm.ports.https}`;
-    const login = await request(`${base}/api/admin/login`, { dispatcher, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: adminPassword }) });
-    const { csrfToken } = (await login.body.json()) as { csrfToken: string };
-    const cookie = String(login.headers['set-cookie']).split(';')[0] as string;
-    const activated = await request(`${base}/api/admin/licence/activate`, {
-      dispatcher,
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
-      body: JSON.stringify({ arid: 'ARID-LAB-0001' }),
-    });
-    const licence = (await activated.body.json()) as { licence?: { state?: string; binding?: { guid?: string } } };
-    expect(licence.licence?.state).toBe('active');
-    say(`licence ARID-LAB-0001 activated, appliance GUID ${licence.licence?.binding?.guid}`);
-    const created = await request(`${base}/api/admin/accounts`, {
-      dispatcher,
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
-      body: JSON.stringify({ companyName: LAB_COMPANY, applicationName: 'LabStandard', localPassword: 'image-test-local' }),
-    });
-    expect(created.statusCode).toBe(201);
-    await dispatcher.close();
 
     const client = (await soap.createClientAsync(REFERENCE_WSDL)) as soap.Client & Record<string, (a: unknown, o?: unknown) => Promise<[any]>>;
     client.setEndpoint(`${base}/mitel/oig/session/SessionService`);
@@ -263,7 +312,7 @@ describe('backup and restore across copies of the OVA (issue #12)', () => {
   it('a backup made through the admin API (the privileged helper) and restored on a fresh copy brings the same settings byte for byte, the same GUID, and the restored local password logs in', async () => {
     // Copy A (the one booted above: activated, with LabStandard's local password): one more network element, then a backup.
     const a = await adminOf(vm);
-    expect([200, 201]).toContain((await a.call('POST', '/network-elements', { type: 'MI_VB', address: '10.0.2.50', name: 'ICP-IMAGE', useDefaults: true })).status);
+    expect([200, 201]).toContain((await a.call('POST', '/network-elements', { type: 'MI_VB', address: '10.0.2.51', name: 'ICP-IMAGE', useDefaults: true })).status);
     let t = Date.now();
     let job = (await a.call('POST', '/backups', {})).json;
     while (job.state === 'running' && Date.now() - t < 600_000) {
@@ -287,17 +336,30 @@ describe('backup and restore across copies of the OVA (issue #12)', () => {
     const settingsA = await settingsOf(vm);
     const guidA = (await a.call('GET', '/licence')).json.licence.binding.guid as string;
     const elementsA = ((await a.call('GET', '/network-elements')).json as Array<{ address: string; name: string }>).map((e) => `${e.address} ${e.name}`).sort();
-    expect(elementsA).toContain('10.0.2.50 ICP-IMAGE');
+    expect(elementsA).toContain('10.0.2.51 ICP-IMAGE');
+    // An encrypted backup too, for copy C's zero-touch restore from a URL.
+    t = Date.now();
+    let encrypted = (await a.call('POST', '/backups', { passphrase: BACKUP_PASSPHRASE })).json;
+    while (encrypted.state === 'running' && Date.now() - t < 600_000) {
+      await new Promise((r) => setTimeout(r, 2000));
+      encrypted = (await a.call('GET', `/jobs/${encrypted.id}`)).json;
+    }
+    expect(encrypted, JSON.stringify(encrypted)).toMatchObject({ state: 'succeeded', result: { holdsKeysInClear: false } });
+    backupOfA = { name: encrypted.result.name, bytes: (await a.call('GET', `/backups/${encrypted.result.name}`)).bytes, settings: settingsA, guid: guidA, elements: elementsA };
     await a.close();
     await vm.stop();
 
     // Copy B: a fresh boot of the same OVA (its own certificate, secrets and database), restored from A's backup.
     t = Date.now();
-    vm = await bootVm({ qemu: QEMU, disk: testDisk, format: 'raw', key: testKey, serialLog: path.join(work, 'serial-b.log') });
+    // The fewest properties zero-touch takes: a host name and DHCP; no password, so a one-time one on the console.
+    const isoB = await ovfEnvironmentIso(work, 'ovf-env-b', { 'oig.hostname': 'oig-b', 'oig.network.mode': 'dhcp' });
+    vm = await bootVm({ qemu: QEMU, disk: testDisk, format: 'raw', key: testKey, serialLog: path.join(work, 'serial-b.log'), cdrom: isoB });
     await vm.waitForSsh(BOOT_TIMEOUT_MS);
     await waitForHealth(vm, BOOT_TIMEOUT_MS);
     say(`copy B boot to health: ${((Date.now() - t) / 1000).toFixed(0)} s`);
     expect(await settingsOf(vm)).not.toBe(settingsA);
+    const oneTime = (await vm.ssh("sed -n 's/^OIG_ADMIN_PASSWORD=//p' /etc/openoig/secrets.env")).stdout.trim();
+    expect((await vm.ssh('cat /etc/issue.d/openoig-admin.issue')).stdout).toContain(`(one-time, change it in the admin UI): ${oneTime}`);
     // The technician's command is on PATH (first boot restores with it); B keeps no backups yet.
     expect(JSON.parse((await vm.ssh('openoig-helper list')).stdout)).toEqual([]);
     // The restore a technician starts in B's Backup panel: the upload goes through the gateway to the sandboxed helper unit.
@@ -322,6 +384,8 @@ describe('backup and restore across copies of the OVA (issue #12)', () => {
     await waitForHealth(vm, 300_000);
 
     expect(await settingsOf(vm)).toBe(settingsA);
+    // A's administrator password now: B's one-time notice is gone from the console.
+    expect((await vm.ssh('test -e /var/lib/openoig/console-notice.issue', { allowFailure: true })).code).not.toBe(0);
     const b = await adminOf(vm);
     expect((await b.call('GET', '/licence')).json.licence).toMatchObject({ state: 'active', binding: { guid: guidA } });
     expect(((await b.call('GET', '/network-elements')).json as Array<{ address: string; name: string }>).map((e) => `${e.address} ${e.name}`).sort()).toEqual(elementsA);
@@ -338,6 +402,158 @@ describe('backup and restore across copies of the OVA (issue #12)', () => {
     );
     expect(res.return.attributes.result).toBe('true');
     expect((await client.logoutAsync({ sessionId: res.return.attributes.sessionId }, options))[0].return.attributes.result).toBe('true');
+    expect((await vm.ssh('systemctl list-units --failed --no-legend --plain')).stdout.trim()).toBe('');
+  });
+});
+
+describe('zero-touch first boot that restores a backup (issue #13)', () => {
+  it('copy C, from its OVF environment ISO alone: static address, A’s encrypted backup restored from a URL, the ARID already A’s, one more MiVoice Business paired', async () => {
+    await vm.stop();
+    // The backup on a web server of the technician's (here the build host, reached as 10.0.2.2).
+    const files = http.createServer((req, res) => {
+      if (req.url !== `/${backupOfA.name}`) return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': backupOfA.bytes.length }).end(backupOfA.bytes);
+    });
+    await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (files.address() as AddressInfo).port;
+      const iso = await ovfEnvironmentIso(work, 'ovf-env-c', {
+        ...ZERO_TOUCH_A,
+        'oig.hostname': 'oig-c',
+        'oig.ipv4.address': '10.0.2.21',
+        'oig.admin_password': 'Replaced-by-the-backup1',
+        'oig.restore.url': `http://10.0.2.2:${port}/${backupOfA.name}`,
+        'oig.restore.passphrase': BACKUP_PASSPHRASE,
+        'oig.mivb.address': '10.0.2.52',
+      });
+      const t = Date.now();
+      vm = await bootVm({ qemu: QEMU, disk: testDisk, format: 'raw', key: testKey, serialLog: path.join(work, 'serial-c.log'), cdrom: iso, guestAddress: '10.0.2.21' });
+      await vm.waitForSsh(BOOT_TIMEOUT_MS);
+      await waitForHealth(vm, BOOT_TIMEOUT_MS);
+      say(`copy C boot, restore and first start to health: ${((Date.now() - t) / 1000).toFixed(0)} s`);
+    } finally {
+      files.close();
+    }
+    const journal = (await vm.ssh('journalctl -u openoig-firstboot --no-pager -o cat')).stdout;
+    say(`first boot of C:\n${journal}`);
+    expect(journal).toMatch(/restore from backup: restored \(GUID /);
+    expect(journal).not.toContain(BACKUP_PASSPHRASE);
+    expect(JSON.parse((await vm.ssh('cat /var/lib/openoig/firstboot-result.json')).stdout)).toMatchObject({
+      zeroTouch: true,
+      restore: { ok: true },
+      settings: { restore: { encrypted: true } },
+      tasks: { licence: { ok: true, state: 'active', alreadyActive: true, guid: backupOfA.guid }, mivb: { ok: true, address: '10.0.2.52' } },
+    });
+    expect((await vm.ssh('hostname')).stdout.trim()).toBe('oig-c');
+    // The backup's settings byte for byte (its administrator password among them), the same GUID, A's elements and the new one.
+    expect(await settingsOf(vm)).toBe(backupOfA.settings);
+    const c = await adminOf(vm);
+    try {
+      expect((await c.call('GET', '/licence')).json.licence).toMatchObject({ state: 'active', binding: { guid: backupOfA.guid } });
+      const elements = ((await c.call('GET', '/network-elements')).json as Array<{ address: string; name: string }>).map((e) => `${e.address} ${e.name}`).sort();
+      expect(elements).toEqual([...backupOfA.elements, '10.0.2.52 null'].sort());
+    } finally {
+      await c.close();
+    }
+    expect((await vm.ssh('systemctl list-units --failed --no-legend --plain')).stdout.trim()).toBe('');
+  });
+});
+
+describe('the console wizard on the serial console (issue #13)', () => {
+  const PASSWORD = 'Wizard-admin-pass1';
+  /** One bad answer at every step that can have one; a default gateway that does not answer, so the network is taken back and asked again. */
+  const steps: TerminalStep[] = [
+    enter('Press Enter to set it up on this console', 600),
+    typed('Password of the OpenOIG administrator', 'short'),
+    enter('must be 8 to 64 characters'),
+    typed('Password of the OpenOIG administrator', PASSWORD),
+    typed('Type the password again', 'not-the-same-one'),
+    enter('The two passwords differ'),
+    typed('Password of the OpenOIG administrator', PASSWORD),
+    typed('Type the password again', PASSWORD),
+    typed('Host name of this appliance', 'bad_name'),
+    enter('The host name must be'),
+    typed('Host name of this appliance', 'oig-d'),
+    typed('DNS domain of this appliance', 'bad domain'),
+    enter('The domain must be'),
+    typed('DNS domain of this appliance', 'lab.test'),
+    enter('How does this appliance get its IPv4'),
+    typed('The IPv4 address of this appliance', '10.0.2.300'),
+    enter('The address must be an IPv4'),
+    typed('The IPv4 address of this appliance', '10.0.2.30'),
+    typed('The prefix length (such as 24)', '33'),
+    enter('prefix length must be 8 to 30'),
+    typed('The prefix length (such as 24)', '24'),
+    typed('The default gateway (a router', '10.0.3.1'),
+    enter('is not on the subnet'),
+    typed('The default gateway (a router', '10.0.2.9'),
+    typed('One to three DNS server', 'dns.example'),
+    enter('The DNS server must be'),
+    typed('One to three DNS server', '10.0.2.3'),
+    typed('NTP servers, separated', 'bad!'),
+    enter('neither an IP address nor a host'),
+    typed('NTP servers, separated', '10.0.2.2'),
+    typed('Time zone, an IANA name', 'Mars/Base'),
+    enter('is not a time zone'),
+    typed('Time zone, an IANA name', 'Europe/Paris'),
+    no('Restore the settings and data'),
+    typed('The ARID to activate', 'ARID 2'),
+    enter('The ARID must be 1 to 64'),
+    // A physical server's ARID: the licensing server refuses it for a virtual appliance.
+    typed('The ARID to activate', 'ARID-LAB-0002'),
+    typed('The address of the MiVoice Business', 'mivb.lab'),
+    enter("Give the MiVoice Business controller"),
+    typed('The address of the MiVoice Business', '10.0.2.53'),
+    enter('Apply these settings?'),
+    // 10.0.2.9 does not answer: the static address is taken back and the questions come again, with the answers proposed.
+    typed('Password of the OpenOIG administrator', PASSWORD, 300),
+    typed('Type the password again', PASSWORD),
+    enter('Host name of this appliance'),
+    enter('DNS domain of this appliance'),
+    enter('How does this appliance get its IPv4'),
+    enter('The network did not come up'),
+    enter('The IPv4 address of this appliance'),
+    enter('The prefix length (such as 24)'),
+    typed('The default gateway (a router', '10.0.2.2'),
+    enter('One to three DNS server'),
+    enter('NTP servers, separated'),
+    enter('Time zone, an IANA name'),
+    no('Restore the settings and data'),
+    enter('The ARID to activate'),
+    enter('The address of the MiVoice Business'),
+    enter('Apply these settings?'),
+  ];
+
+  it('copy D: answered over the serial console by a scripted terminal, asks each step again after a bad answer, takes back a network that does not come up, applies the rest', async () => {
+    await vm.stop();
+    const socket = path.join(work, 'serial-d.sock');
+    const t = Date.now();
+    vm = await bootVm({ qemu: QEMU, disk: testDisk, format: 'raw', key: testKey, serialLog: path.join(work, 'serial-d.transcript'), serialSocket: socket, guestAddress: '10.0.2.30' });
+    const driven = await driveSerialConsole(socket, steps, work, 'serial-d');
+    say(`wizard over the serial console: ${steps.length} steps in ${((Date.now() - t) / 1000).toFixed(0)} s from power-on: ${driven.ok ? 'done' : `stopped at step ${driven.step} (${driven.expect})\n${driven.screen}`}`);
+    expect(driven, JSON.stringify(driven)).toMatchObject({ ok: true });
+    await vm.waitForSsh(BOOT_TIMEOUT_MS);
+    await waitForHealth(vm, BOOT_TIMEOUT_MS);
+    const journal = (await vm.ssh('journalctl -u openoig-firstboot --no-pager -o cat')).stdout;
+    say(`first boot of D:\n${journal}`);
+    expect(journal).toContain('no OVF environment: asking on the console');
+    expect(journal).toContain('the wizard runs on ttyS0');
+    expect(journal).toMatch(/network not applied: the default gateway 10\.0\.2\.9 does not answer on \S+: the previous network settings are back/);
+    expect(journal).toMatch(/licence NOT activated: OIG_LICENCE_\w+: .*physical/i);
+    expect(journal).toContain('MiVoice Business 10.0.2.53 added as a network element');
+    expect(journal).not.toContain(PASSWORD);
+    expect((await vm.ssh('hostname --fqdn')).stdout.trim()).toBe('oig-d.lab.test');
+    expect((await vm.ssh('readlink /etc/localtime')).stdout.trim()).toBe('/usr/share/zoneinfo/Europe/Paris');
+    expect((await vm.ssh('cat /etc/systemd/network/10-openoig-static.network')).stdout).toMatch(/Address=10\.0\.2\.30\/24\nGateway=10\.0\.2\.2\n/);
+    expect(JSON.parse((await vm.ssh('cat /var/lib/openoig/firstboot-result.json')).stdout)).toMatchObject({ zeroTouch: false, settings: { hostname: 'oig-d', network: { mode: 'static', gateway: '10.0.2.2' } } });
+    // The password typed in the wizard is the administrator's; the licence waits for the UI.
+    const d = await adminOf(vm);
+    try {
+      expect((await d.call('GET', '/licence')).json.licence).toMatchObject({ state: 'unlicensed', arid: null });
+    } finally {
+      await d.close();
+    }
+    expect((await vm.ssh("sed -n 's/^OIG_ADMIN_PASSWORD=//p' /etc/openoig/secrets.env")).stdout.trim()).toBe(PASSWORD);
     expect((await vm.ssh('systemctl list-units --failed --no-legend --plain')).stdout.trim()).toBe('');
   });
 });

@@ -79,6 +79,21 @@ describe('changing the administrator password', () => {
     expect(existsSync(notice)).toBe(false);
   });
 
+  it('at start, removes a console notice that shows another password than the configured one (a restored backup brings its own)', async () => {
+    const other = path.join(path.dirname(notice), 'other-notice.issue');
+    await writeFile(other, NOTICE_TEXT.replace(': admin', ': another-password'));
+    const current = path.join(path.dirname(notice), 'current-notice.issue');
+    await writeFile(current, NOTICE_TEXT);
+    for (const [file, kept] of [
+      [other, false],
+      [current, true],
+    ] as const) {
+      const fresh = await startTestGateway({ config: { admin: { consoleNoticeFile: file } } });
+      await fresh.close();
+      expect(existsSync(file)).toBe(kept);
+    }
+  });
+
   it('keeps the new password across a restart, whatever the configured one says', async () => {
     // A notice that comes back (a restored first-boot file) is removed at start: the password was changed.
     await writeFile(notice, NOTICE_TEXT);

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { DOMParser } from '@xmldom/xmldom';
@@ -12,7 +12,7 @@ const OVF_NS = 'http://schemas.dmtf.org/ovf/envelope/1';
 export interface OvaContents {
   readonly dir: string;
   readonly members: string[];
-  readonly ovf: { file: string; diskHref: string; osId: string; version: string; cpus: string; memoryMb: string };
+  readonly ovf: { file: string; diskHref: string; osId: string; version: string; cpus: string; memoryMb: string; properties: string[] };
   readonly vmdk: string;
   readonly manifestProblems: string[];
 }
@@ -50,19 +50,30 @@ export async function unpackOva(ova: string, into: string): Promise<OvaContents>
       version: first('Version')?.textContent ?? '',
       cpus: quantity('3'),
       memoryMb: quantity('4'),
+      properties: Array.from(doc.getElementsByTagNameNS(OVF_NS, 'Property')).map((p) => p.getAttributeNS(OVF_NS, 'key') ?? ''),
     },
     vmdk: path.join(into, members.find((m) => m.endsWith('.vmdk')) as string),
     manifestProblems,
   };
 }
 
+/** A file the test puts on the disk before the first boot: the lab's place of Mitel's servers. */
+export interface DiskFile {
+  readonly path: string;
+  readonly content: string;
+  readonly mode?: number;
+  /** Added to the end of the image's file (gateway.env) instead of replacing it. */
+  readonly append?: boolean;
+}
+
 /**
- * A raw copy of the OVA's disk with the test's SSH key for root: the one change the test makes,
- * because a deployed appliance has no account the test could otherwise use. The root file
- * system starts at 1 MiB (scripts/build-base-disk.sh), so a loop mount at that offset reaches
- * it without partition scanning.
+ * A raw copy of the OVA's disk with the test's SSH key for root, because a deployed appliance
+ * has no account the test could otherwise use, and `files` (the lab certificate and licensing
+ * servers' addresses and CAs, which a real appliance knows as Mitel's). The root file system
+ * starts at 1 MiB (scripts/build-base-disk.sh), so a loop mount at that offset reaches it
+ * without partition scanning.
  */
-export async function diskWithTestKey(vmdk: string, workDir: string): Promise<{ disk: string; key: string }> {
+export async function diskWithTestKey(vmdk: string, workDir: string, files: readonly DiskFile[] = []): Promise<{ disk: string; key: string }> {
   const disk = path.join(workDir, 'appliance.raw');
   await run('qemu-img', ['convert', '-O', 'raw', vmdk, disk]);
   const key = path.join(workDir, 'test-key');
@@ -74,10 +85,31 @@ export async function diskWithTestKey(vmdk: string, workDir: string): Promise<{ 
     await mkdir(sshDir, { recursive: true });
     await chmod(sshDir, 0o700);
     await writeFile(path.join(sshDir, 'authorized_keys'), await readFile(`${key}.pub`), { mode: 0o600 });
+    for (const file of files) {
+      if (file.append) await appendFile(path.join(mnt, file.path), file.content);
+      else await writeFile(path.join(mnt, file.path), file.content, { mode: file.mode ?? 0o644 });
+    }
   } finally {
     await run('umount', [mnt]);
   }
   return { disk, key };
+}
+
+/**
+ * An OVF environment document on an ISO (DSP0243's iso transport: `ovf-env.xml` at the root of
+ * a CD), as a hypervisor without VMware Tools hands the deployer's properties to the guest.
+ */
+export async function ovfEnvironmentIso(workDir: string, name: string, properties: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(path.join(workDir, `${name}-`));
+  const escape = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  const items = Object.entries(properties).map(([k, v]) => `    <Property oe:key="${escape(k)}" oe:value="${escape(v)}"/>`);
+  await writeFile(
+    path.join(dir, 'ovf-env.xml'),
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Environment xmlns="http://schemas.dmtf.org/ovf/environment/1" xmlns:oe="http://schemas.dmtf.org/ovf/environment/1" oe:id="">\n  <PlatformSection><Kind>QEMU</Kind><Locale>en</Locale></PlatformSection>\n  <PropertySection>\n${items.join('\n')}\n  </PropertySection>\n</Environment>\n`,
+  );
+  const iso = path.join(workDir, `${name}.iso`);
+  await run('xorriso', ['-as', 'mkisofs', '-quiet', '-V', 'OVF_ENV', '-J', '-R', '-o', iso, dir]);
+  return iso;
 }
 
 export async function findOva(distDir: string, arch: string): Promise<string> {

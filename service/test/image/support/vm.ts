@@ -17,9 +17,25 @@ export interface Vm {
   stop(): Promise<void>;
 }
 
-export async function bootVm(options: { qemu: string; disk: string; format: 'raw' | 'vmdk' | 'qcow2'; key: string; serialLog: string; memoryMb?: number }): Promise<Vm> {
+export interface BootOptions {
+  readonly qemu: string;
+  readonly disk: string;
+  readonly format: 'raw' | 'vmdk' | 'qcow2';
+  readonly key: string;
+  /** The serial console: into this file, or (serialSocket) a unix socket a scripted terminal connects to. */
+  readonly serialLog: string;
+  readonly serialSocket?: string;
+  readonly memoryMb?: number;
+  /** The guest's address the forwards go to (a static one set at first boot); QEMU's DHCP address by default. */
+  readonly guestAddress?: string;
+  /** An ISO attached as a CD (the OVF environment's ISO transport). */
+  readonly cdrom?: string;
+}
+
+export async function bootVm(options: BootOptions): Promise<Vm> {
   const ports = { ssh: await freeLoopbackPort(), https: await freeLoopbackPort(), http: await freeLoopbackPort() };
-  const forwards = [`hostfwd=tcp:127.0.0.1:${ports.ssh}-:22`, `hostfwd=tcp:127.0.0.1:${ports.https}-:443`, `hostfwd=tcp:127.0.0.1:${ports.http}-:80`].join(',');
+  const to = options.guestAddress ?? '';
+  const forwards = [`hostfwd=tcp:127.0.0.1:${ports.ssh}-${to}:22`, `hostfwd=tcp:127.0.0.1:${ports.https}-${to}:443`, `hostfwd=tcp:127.0.0.1:${ports.http}-${to}:80`].join(',');
   // TCG: the host's KVM cannot run 32-bit guests (shared/notes); -snapshot keeps the artefact untouched.
   const child: ChildProcess = spawn(
     options.qemu,
@@ -29,10 +45,11 @@ export async function bootVm(options: { qemu: string; disk: string; format: 'raw
       '-m', String(options.memoryMb ?? 2048),
       '-smp', '2',
       '-drive', `file=${options.disk},format=${options.format},if=ide`,
+      ...(options.cdrom ? ['-drive', `file=${options.cdrom},format=raw,if=ide,media=cdrom,readonly=on`] : []),
       '-netdev', `user,id=n0,${forwards}`,
       '-device', 'e1000,netdev=n0',
       '-display', 'none',
-      '-serial', `file:${options.serialLog}`,
+      '-serial', options.serialSocket ? `unix:${options.serialSocket},server=on,wait=off` : `file:${options.serialLog}`,
       '-monitor', 'none',
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
