@@ -8,6 +8,7 @@ import { BackupPage } from './server/BackupPage';
 import { EmailPage } from './server/EmailPage';
 import { LicensingPage } from './server/LicensingPage';
 import { PasswordPage } from './server/PasswordPage';
+import { PowerPage } from './server/PowerPage';
 import { AppLayout } from './shell/AppLayout';
 import { UnreachablePage } from './shell/UnreachablePage';
 
@@ -114,6 +115,7 @@ export function App() {
             <Route path="/server/email" element={<EmailPage />} />
             <Route path="/server/password" element={<PasswordPage />} />
             <Route path="/server/backup" element={<BackupPage />} />
+            <Route path="/server/power" element={<PowerPage />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </AppLayout>

@@ -40,6 +40,7 @@ import { registerAdminApi } from './transport/admin/admin-routes';
 import { BackupJobs } from './domain/backups/backup-jobs';
 import type { PrivilegedHelper } from './domain/backups/ports';
 import { HelperSocketClient, unavailableHelper } from './helper/helper-socket-client';
+import type { ApplianceControl } from './domain/system/ports';
 import { NetworkElementAdmin } from './domain/callcontrol/network-element-admin';
 import { LoginGuard } from './domain/logins/login-guard';
 import { LoggingLevelOption } from './domain/options/logging-level';
@@ -81,6 +82,7 @@ export interface Gateway {
   readonly events: EventChannels;
   /** The appliance's privileged helper (backup and restore), or one that says it is not there. */
   readonly helper: PrivilegedHelper;
+  readonly appliance: ApplianceControl;
   readonly backups: BackupJobs;
   close(): Promise<void>;
 }
@@ -265,7 +267,9 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     const changed = Boolean((await credentialStore.load())?.changedAt);
     if (changed || !(await consoleNoticeShows(config.admin.consoleNoticeFile, config.admin.password))) await removeConsoleNotice();
     const adminAuth = createAdminAuth(new PgAdminSessionStore(pool), credentialStore, config.admin.password, config.admin.idleTimeoutMs, removeConsoleNotice);
-    const helper: PrivilegedHelper = config.helper.socket ? new HelperSocketClient(config.helper.socket) : unavailableHelper;
+    const helperClient = config.helper.socket ? new HelperSocketClient(config.helper.socket) : unavailableHelper;
+    const helper: PrivilegedHelper = helperClient;
+    const appliance: ApplianceControl = helperClient;
     const backups = new BackupJobs(helper);
 
     /** The same routes on every listener (HTTP, and HTTPS when configured). */
@@ -287,7 +291,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
       await server.register(cookie);
       for (const binding of soapServices) await registerSoapService(server, binding, config.soap);
       await registerRestSessions(server, sessions, config.sessions.timeoutMs);
-      await registerAdminApi(server, { auth: adminAuth, accounts, acl, sessions, logins: loginGuard, callControl, licensing, reports, usage, elements, logging, helper, backups });
+      await registerAdminApi(server, { auth: adminAuth, accounts, acl, sessions, logins: loginGuard, callControl, licensing, reports, usage, elements, logging, helper, backups, appliance });
       await registerAdminUi(server, config.admin.uiDir ?? defaultAdminUiDir(), log);
       // Degraded, not refused, while the database is away: sessions, monitors and events carry on.
       server.get('/health', async () => ({
@@ -315,7 +319,7 @@ export async function startGateway(config: Config, log: Logger): Promise<Gateway
     const url = await listen(http, 'http', config.http.host, config.http.port);
     const httpsUrl = https ? await listen(https, 'https', config.http.host, config.tls.port) : undefined;
     log.info({ url, httpsUrl, version: GATEWAY_VERSION }, 'gateway ready');
-    return { url, httpsUrl, http, pool, database, writes, sessions, logins: loginGuard, acl, accounts, licensing, usage, reports, callControl, controllers, elements, logging, events, helper, backups, close: closeAll };
+    return { url, httpsUrl, http, pool, database, writes, sessions, logins: loginGuard, acl, accounts, licensing, usage, reports, callControl, controllers, elements, logging, events, helper, appliance, backups, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

@@ -32,6 +32,8 @@ export interface HelperConfig {
     readonly healthUrl: string;
     readonly healthTimeoutMs: number;
   };
+  /** Reboot and shut down: this program with `reboot` or `poweroff` as its last argument. */
+  readonly powerCommand: readonly string[];
   /** This release; a backup from a newer one is refused. */
   readonly productVersion: string;
 }
@@ -50,6 +52,7 @@ const DEFAULTS = {
   migrationsDir: '/usr/lib/openoig-gateway/migrations',
   healthUrl: 'http://127.0.0.1:8080/health',
   healthTimeoutMs: '300000',
+  powerCommand: '/usr/bin/systemctl',
 };
 
 function integer(name: string, value: string, min: number, max: number): number {
@@ -84,6 +87,7 @@ export function loadHelperConfig(env: NodeJS.ProcessEnv, productVersion: string)
       healthUrl: get('OIG_HELPER_HEALTH_URL', DEFAULTS.healthUrl),
       healthTimeoutMs: integer('OIG_HELPER_HEALTH_TIMEOUT_MS', get('OIG_HELPER_HEALTH_TIMEOUT_MS', DEFAULTS.healthTimeoutMs), 1000, 3_600_000),
     },
+    powerCommand: get('OIG_HELPER_POWER_COMMAND', DEFAULTS.powerCommand).split(' ').filter(Boolean),
     productVersion,
   };
 }

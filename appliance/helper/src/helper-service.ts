@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createBackup, type Progress } from './backup';
 import { BackupStore } from './backup-store';
 import { jobsDir, type HelperConfig } from './config';
@@ -5,9 +6,11 @@ import { failureOf, helperError } from './errors';
 import type { GatewayControl } from './gateway-control';
 import { JobJournal } from './job-journal';
 import { PostgresAdmin } from './postgres-admin';
-import type { BackupInfo, JobKind, JobRecord, RestoreOutcome } from './protocol';
+import type { BackupInfo, JobKind, JobRecord, PowerAction, PowerOutcome, RestoreOutcome } from './protocol';
 import { restoreBackup } from './restore';
 import { ScheduledBackups } from './schedule/scheduled-backups';
+
+const POWER_DELAY_MS = 1500;
 
 export interface HelperLog {
   info(o: object, m: string): void;
@@ -80,6 +83,24 @@ export class HelperService {
     const outcome = await this.job('restore', jobId, progress, (p) => restoreBackup({ config: this.config, pg: this.pg, gateway: this.gateway, log: this.log }, file, label, passphrase, p));
     this.log.info({ from: label, guid: outcome.guid, productVersion: outcome.productVersion, migrated: outcome.migrated }, 'restore done');
     return outcome;
+  }
+
+  /**
+   * Reboot or shut down (Server Manager). Not during a backup or restore, which would be cut in
+   * half. systemd gets it a moment after the answer, so the administrator sees it was taken; the
+   * gateway is then stopped like any unit, telling its sessions OIG_SHUTDOWN.
+   */
+  power(action: PowerAction): PowerOutcome {
+    this.checkIdle();
+    const at = new Date(Date.now() + POWER_DELAY_MS);
+    this.log.info({ action }, action === 'reboot' ? 'reboot requested' : 'shut down requested');
+    const [program, ...args] = this.config.powerCommand as [string, ...string[]];
+    setTimeout(() => {
+      const child = spawn(program, [...args, action], { stdio: 'ignore', detached: true });
+      child.once('error', (err) => this.log.error({ action, err: err.message }, 'the power action could not be started'));
+      child.unref();
+    }, POWER_DELAY_MS).unref();
+    return { action, at: at.toISOString() };
   }
 
   async jobStatus(id: string): Promise<JobRecord> {

@@ -57,6 +57,16 @@ export const SftpTarget = Type.Object(
 );
 export type SftpTarget = Static<typeof SftpTarget>;
 
+/** Server Manager, Reboot or Shut Down (issue #13). */
+export const PowerAction = Type.Union([Type.Literal('reboot'), Type.Literal('poweroff')]);
+export type PowerAction = Static<typeof PowerAction>;
+
+export interface PowerOutcome {
+  readonly action: PowerAction;
+  /** When the helper hands it to systemd (shortly after answering, so the answer gets back). */
+  readonly at: string;
+}
+
 const request = <K extends string, P extends Record<string, import('@sinclair/typebox').TSchema>>(command: K, props: P) =>
   Type.Object({ version: Type.Literal(HELPER_PROTOCOL_VERSION), command: Type.Literal(command), ...props }, { additionalProperties: false });
 
@@ -80,6 +90,8 @@ export const HelperRequest = Type.Union([
   request('target.clear', {}),
   request('target.list', {}),
   request('restore.remote', { jobId: Type.Optional(JobId), name: BackupName, passphrase: Type.Optional(Passphrase) }),
+  /** Refused while a backup or restore runs. */
+  request('power.action', { action: PowerAction }),
 ]);
 export type HelperRequest = Static<typeof HelperRequest>;
 export type HelperCommand = HelperRequest['command'];

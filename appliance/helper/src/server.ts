@@ -115,7 +115,7 @@ export function createHelperServer(service: HelperService, config: HelperConfig,
       try {
         const { line, rest } = await readRequestLine(socket);
         const request = parseRequest(line);
-        const named = 'name' in request ? { name: request.name } : 'host' in request ? { host: request.host } : 'target' in request ? { host: request.target.host } : {};
+        const named = 'name' in request ? { name: request.name } : 'host' in request ? { host: request.host } : 'target' in request ? { host: request.target.host } : 'action' in request ? { action: request.action } : {};
         log.info({ command: request.command, ...named, ...('jobId' in request && request.jobId ? { jobId: request.jobId } : {}) }, 'helper request');
         switch (request.command) {
           case 'backup.list':
@@ -164,6 +164,9 @@ export function createHelperServer(service: HelperService, config: HelperConfig,
             break;
           case 'restore.remote':
             send({ type: 'result', value: await service.scheduled.restoreRemote(request.name, request.passphrase, progress, request.jobId) });
+            break;
+          case 'power.action':
+            send({ type: 'result', value: service.power(request.action) });
             break;
           case 'restore.upload': {
             service.checkIdle();

@@ -2,6 +2,7 @@ import net from 'node:net';
 import { PassThrough } from 'node:stream';
 import { HELPER_PROTOCOL_VERSION, type Frame, type HelperRequest } from '@openoig/helper/protocol';
 import type { BackupInfo, JobRecord, PrivilegedHelper, ProgressListener, RemoteBackup, RestoreOutcome, ScannedHostKey, Schedule, ScheduleView, SftpTarget } from '../domain/backups/ports';
+import type { ApplianceControl, PowerAction, PowerOutcome } from '../domain/system/ports';
 import { oigError, type OigErrorCode } from '../errors';
 
 /**
@@ -13,7 +14,7 @@ type Body<R> = R extends { version: number } ? Omit<R, 'version'> : never;
 // The helper's codes are the gateway's own, apart from the job one (a job id the admin API named).
 const codeOf = (code: string): OigErrorCode => (code === 'OIG_HELPER_JOB_NOT_FOUND' ? 'OIG_ADMIN_JOB_NOT_FOUND' : (code as OigErrorCode));
 
-export class HelperSocketClient implements PrivilegedHelper {
+export class HelperSocketClient implements PrivilegedHelper, ApplianceControl {
   constructor(private readonly socketPath: string) {}
 
   /**
@@ -133,9 +134,14 @@ export class HelperSocketClient implements PrivilegedHelper {
   restoreRemote(jobId: string, name: string, passphrase: string | undefined, progress: ProgressListener): Promise<RestoreOutcome> {
     return this.call({ command: 'restore.remote', jobId, name, ...(passphrase ? { passphrase } : {}) }, { progress });
   }
+
+  power(action: PowerAction): Promise<PowerOutcome> {
+    return this.call({ command: 'power.action', action });
+  }
 }
 
 /** No helper configured (npm start, tests): every call says so, in words. */
-export const unavailableHelper: PrivilegedHelper = new Proxy({} as PrivilegedHelper, {
-  get: () => () => Promise.reject(oigError('OIG_HELPER_UNAVAILABLE', 'Backup and restore need the appliance’s privileged helper (OIG_HELPER_SOCKET), which this gateway does not have.')),
+export const unavailableHelper: PrivilegedHelper & ApplianceControl = new Proxy({} as PrivilegedHelper & ApplianceControl, {
+  get: () => () =>
+    Promise.reject(oigError('OIG_HELPER_UNAVAILABLE', 'Backup and restore, reboot and shut down need the appliance’s privileged helper (OIG_HELPER_SOCKET), which this gateway does not have.')),
 });

@@ -264,14 +264,21 @@ describe('the booted appliance', () => {
     await waitForHealth(vm, 300_000);
     say(`restart to health: ${((Date.now() - t) / 1000).toFixed(0)} s`);
 
+    // Server Manager, Reboot (issue #13): through the admin API and the privileged helper.
+    const bootBefore = (await vm.ssh('cat /proc/sys/kernel/random/boot_id')).stdout.trim();
     t = Date.now();
-    await vm.ssh('systemctl reboot', { allowFailure: true, timeoutMs: 30_000 });
-    await new Promise((r) => setTimeout(r, 10_000));
+    const admin = await adminOf(vm);
+    const reboot = await admin.call('POST', '/system/power', { action: 'reboot', confirm: true });
+    await admin.close();
+    expect(reboot.status, JSON.stringify(reboot.json)).toBe(202);
+    await new Promise((r) => setTimeout(r, 15_000));
     await vm.waitForSsh(BOOT_TIMEOUT_MS);
     await waitForHealth(vm, BOOT_TIMEOUT_MS);
     say(`reboot to health: ${((Date.now() - t) / 1000).toFixed(0)} s`);
 
     expect({ cert: await fingerprint(), done: (await vm.ssh('cat /var/lib/openoig/firstboot.done')).stdout.trim() }).toEqual(before);
+    // Another boot: the helper's reboot, not a gateway restart.
+    expect((await vm.ssh('cat /proc/sys/kernel/random/boot_id')).stdout.trim()).not.toBe(bootBefore);
     const firstboot = (await vm.ssh('systemctl show -p ConditionResult --value openoig-firstboot')).stdout.trim();
     expect(firstboot).toBe('no');
     expect((await vm.ssh('systemctl list-units --failed --no-legend --plain')).stdout.trim()).toBe('');
@@ -555,5 +562,15 @@ describe('the console wizard on the serial console (issue #13)', () => {
     }
     expect((await vm.ssh("sed -n 's/^OIG_ADMIN_PASSWORD=//p' /etc/openoig/secrets.env")).stdout.trim()).toBe(PASSWORD);
     expect((await vm.ssh('systemctl list-units --failed --no-legend --plain')).stdout.trim()).toBe('');
+  });
+
+  it('shuts down through Server Manager: the virtual machine powers off', async () => {
+    const admin = await adminOf(vm);
+    const t = Date.now();
+    const off = await admin.call('POST', '/system/power', { action: 'poweroff', confirm: true });
+    await admin.close();
+    expect(off.status, JSON.stringify(off.json)).toBe(202);
+    expect(await vm.waitForExit(300_000)).toBe(true);
+    say(`shut down through the admin API to QEMU's exit: ${((Date.now() - t) / 1000).toFixed(0)} s`);
   });
 });

@@ -132,6 +132,7 @@ async function startPlainJsonTwin(): Promise<{ url: string; close(): Promise<voi
     usage: gateway.usage,
     helper: gateway.helper,
     backups: gateway.backups,
+    appliance: gateway.appliance,
   });
   const url = await server.listen({ host: '127.0.0.1', port: 0 });
   return { url, close: () => server.close() };

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,6 +71,8 @@ export interface TestAppliance {
   readonly baseUrl: string;
   readonly adminPassword: string;
   readonly scratch: string;
+  /** The reboot and shut-down requests the helper carried out (a recorder stands in for systemctl). */
+  powerActions(): Promise<string[]>;
   /** Starts the gateway and waits for it (the first start migrates the new database). */
   startGateway(): Promise<void>;
   close(): Promise<void>;
@@ -94,6 +96,9 @@ export async function makeTestAppliance(name: string, extraEnv: Record<string, s
   await writeFile(path.join(etcDir, 'secrets.env'), `OPENOIG_DB_PASSWORD=${cluster.rolePassword}\nDATABASE_URL=${databaseUrl}\nOIG_ADMIN_PASSWORD=${adminPassword}\n`, { mode: 0o640 });
   await writeFile(path.join(etcDir, 'tls/gateway.crt'), `-----BEGIN CERTIFICATE-----\n${randomBytes(48).toString('base64')}\n-----END CERTIFICATE-----\n`, { mode: 0o644 });
   await writeFile(path.join(etcDir, 'tls/gateway.key'), `-----BEGIN PRIVATE KEY-----\n${randomBytes(48).toString('base64')}\n-----END PRIVATE KEY-----\n`, { mode: 0o600 });
+  const powerLog = path.join(scratch, 'power-actions.log');
+  const powerRecorder = path.join(scratch, 'power-recorder.sh');
+  await writeFile(powerRecorder, `#!/bin/sh\necho "$1" >> '${powerLog}'\n`, { mode: 0o755 });
   const config: HelperConfig = {
     stateDir,
     etcDir,
@@ -106,6 +111,8 @@ export async function makeTestAppliance(name: string, extraEnv: Record<string, s
       healthUrl: `http://127.0.0.1:${port}/health`,
       healthTimeoutMs: 60_000,
     },
+    // Records the action instead of rebooting the machine the tests run on.
+    powerCommand: [powerRecorder],
     productVersion: PRODUCT_VERSION,
   };
   const pg = new PostgresAdmin(config.database);
@@ -118,6 +125,7 @@ export async function makeTestAppliance(name: string, extraEnv: Record<string, s
     baseUrl: `http://127.0.0.1:${port}`,
     adminPassword,
     scratch,
+    powerActions: async () => (await readFile(powerLog, 'utf8').catch(() => '')).split('\n').filter(Boolean),
     async startGateway() {
       await gateway.start();
       await gateway.waitHealthy(60_000);

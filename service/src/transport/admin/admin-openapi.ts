@@ -8,7 +8,7 @@ const PUBLIC: Security = [];
 const LOGGED_IN: Security = [{ adminCookie: [] }];
 const LOGGED_IN_WITH_CSRF: Security = [{ adminCookie: [], csrfToken: [] }];
 
-type Tag = 'login' | 'applications' | 'sessions' | 'network-elements' | 'licensing' | 'overview' | 'usage' | 'options' | 'backups';
+type Tag = 'login' | 'applications' | 'sessions' | 'network-elements' | 'licensing' | 'overview' | 'usage' | 'options' | 'backups' | 'system';
 const operation = (security: Security) => (operationId: string, tag: Tag, summary: string) => ({ operationId, tags: [tag], summary, security });
 /** What the document says of an operation besides its request and response schemas. */
 export const publicOperation = operation(PUBLIC);
@@ -52,6 +52,7 @@ export async function registerAdminOpenApi(scope: FastifyInstance): Promise<void
         { name: 'overview', description: 'The Overview tab' },
         { name: 'usage', description: 'The usage report, its mail server and deliveries; current usage' },
         { name: 'backups', description: 'Backup and restore (Server Manager), done by the appliance’s privileged helper' },
+        { name: 'system', description: 'The appliance itself (Server Manager): reboot and shut down, done by the privileged helper' },
       ],
     },
     // The shared response schemas keep their names in components.schemas (Account, Session, ...).

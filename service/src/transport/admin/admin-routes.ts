@@ -3,6 +3,7 @@ import type { AccountService } from '../../domain/accounts/account-service';
 import type { AclRegistry } from '../../domain/acl/acl-registry';
 import type { BackupJobs } from '../../domain/backups/backup-jobs';
 import type { PrivilegedHelper } from '../../domain/backups/ports';
+import type { ApplianceControl } from '../../domain/system/ports';
 import type { CallControl } from '../../domain/callcontrol/call-control';
 import type { NetworkElementAdmin } from '../../domain/callcontrol/network-element-admin';
 import type { Licensing } from '../../domain/licensing/licensing';
@@ -26,6 +27,7 @@ import { networkElementRoutes } from './routes/network-element-routes';
 import { optionsRoutes } from './routes/options-routes';
 import { overviewRoutes } from './routes/overview-routes';
 import { sessionRoutes } from './routes/session-routes';
+import { systemRoutes } from './routes/system-routes';
 import { usageRoutes } from './routes/usage-routes';
 
 /**
@@ -51,6 +53,7 @@ export interface AdminDeps {
   readonly logins: Pick<LoginGuard, 'locks' | 'unlock'>;
   readonly helper: PrivilegedHelper;
   readonly backups: BackupJobs;
+  readonly appliance: ApplianceControl;
 }
 
 export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): Promise<void> {
@@ -91,6 +94,7 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): P
         await secured.register(async (area) => networkElementRoutes(area, { elements: deps.elements }));
         await secured.register(async (area) => optionsRoutes(area, { logging: deps.logging }));
         await secured.register(async (area) => backupRoutes(area, { helper: deps.helper, backups: deps.backups }));
+        await secured.register(async (area) => systemRoutes(area, { appliance: deps.appliance }));
       });
     },
     { prefix: ADMIN_PREFIX },

@@ -7,8 +7,9 @@ until the *screen* shows its text, then types its keys.
     serial-terminal.py SOCKET SCRIPT.json TRANSCRIPT
 
 SCRIPT is a list of steps {"expect": text, "send": keys, "timeout": seconds?}. When the text a
-step waits for was already on the screen the previous keys went to, the step first waits for
-another screen, so a dialog that is still showing is not mistaken for the next one. Prints one JSON line: {"ok": true,
+step waits for was already on the screen the previous keys went to, the step waits for another
+screen, so a dialog that is still showing is not mistaken for the next one (so two steps in a
+row must not wait for the same text: the typing itself changes the screen). Prints one JSON line: {"ok": true,
 "steps": n} or {"ok": false, "step": i, "expect": ..., "screen": ...}; exit code 0 or 1.
 """
 import json
@@ -71,7 +72,7 @@ def main():
         print(json.dumps({"ok": ok, **fields, **({} if ok else {"screen": text()})}))
         return 0 if ok else 1
 
-    sent_to = []  # the screens the previous keys went to, and what they left
+    sent_to = []  # the screen the previous keys went to
     for i, step in enumerate(steps):
         end = time.time() + step.get("timeout", 180)
         stale = sent_to if any(step["expect"] in s for s in sent_to) else []
@@ -89,8 +90,6 @@ def main():
         for key in step["send"]:
             sock.sendall(key.encode())
             time.sleep(0.02)
-        pump(0.2)
-        sent_to.append(text())
     pump(1)
     return report(True, steps=len(steps))
 

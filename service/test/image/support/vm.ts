@@ -14,6 +14,8 @@ export interface Vm {
   readonly serialLog: string;
   ssh(command: string, options?: { allowFailure?: boolean; timeoutMs?: number }): Promise<{ stdout: string; code: number }>;
   waitForSsh(timeoutMs: number): Promise<void>;
+  /** Whether QEMU exited (the guest powered off) within the time. */
+  waitForExit(timeoutMs: number): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -96,6 +98,10 @@ export async function bootVm(options: BootOptions): Promise<Vm> {
       }
       const serial = await readFile(options.serialLog, 'utf8').catch(() => '');
       throw new Error(`no SSH within ${timeoutMs} ms; serial console tail:\n${serial.slice(-3000)}`);
+    },
+    async waitForExit(timeoutMs) {
+      if (child.exitCode !== null) return true;
+      return Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs))]);
     },
     async stop() {
       if (child.exitCode === null) {
