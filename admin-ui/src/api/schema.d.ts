@@ -702,7 +702,7 @@ export interface paths {
         };
         /** The IPv4 settings and what the NIC has now */
         get: operations["getNetwork"];
-        /** Takes DHCP or a static address, made 1.5 s after this answer (which carries the token); it goes back unless confirmed within 60 s */
+        /** Applies DHCP or a static address; it goes back unless confirmed within 60 s */
         put: operations["changeNetwork"];
         post?: never;
         delete?: never;
@@ -1101,12 +1101,6 @@ export interface operations {
                         pending: {
                             /** Format: date-time */
                             confirmBy: string;
-                        } | null;
-                        /** @description Why the last change was taken back at once (it did not come up) */
-                        lastProblem: {
-                            /** Format: date-time */
-                            at: string;
-                            message: string;
                         } | null;
                     };
                 };
@@ -3578,12 +3572,6 @@ export interface operations {
                             /** Format: date-time */
                             confirmBy: string;
                         } | null;
-                        /** @description Why the last change was taken back at once (it did not come up) */
-                        lastProblem: {
-                            /** Format: date-time */
-                            at: string;
-                            message: string;
-                        } | null;
                     };
                 };
             };
@@ -3659,12 +3647,6 @@ export interface operations {
                             pending: {
                                 /** Format: date-time */
                                 confirmBy: string;
-                            } | null;
-                            /** @description Why the last change was taken back at once (it did not come up) */
-                            lastProblem: {
-                                /** Format: date-time */
-                                at: string;
-                                message: string;
                             } | null;
                         };
                         /** @description Confirms the change (POST /network/confirm), from the new address */
