@@ -72,12 +72,13 @@ const OPERATIONS = [
   'GET /usage/current',
 ].sort();
 /**
- * Backup and restore need the appliance's privileged helper, which this gateway has not: here
+ * Backup and restore, reboot and shut down need the appliance's privileged helper, which this gateway has not: here
  * they are documented and answer 503 OIG_HELPER_UNAVAILABLE; the helper's own tests
- * (appliance/helper/test/admin-backups.test.ts) exercise them through a gateway that has one.
+ * (appliance/helper/test/admin-backups.test.ts, power-panel.test.ts) exercise them through a gateway that has one.
  */
 const BACKUP_OPERATIONS = ['GET /backups', 'POST /backups', 'GET /backups/{name}', 'DELETE /backups/{name}', 'POST /backups/{name}/restore', 'POST /restore', 'GET /jobs/{id}',
   'GET /backups/schedule', 'PUT /backups/schedule', 'POST /backups/target/scan', 'PUT /backups/target', 'DELETE /backups/target', 'GET /backups/target/backups', 'POST /backups/target/backups/{name}/restore',
+  'POST /system/power',
 ].sort();
 const ALL_OPERATIONS = [...OPERATIONS, ...BACKUP_OPERATIONS].sort();
 
