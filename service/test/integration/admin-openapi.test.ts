@@ -189,14 +189,21 @@ function expectConforms(method: string, template: string, answer: Answer, where:
 }
 
 /** A read (or a change that answers the same twice): the gateway and the twin answer the same bytes, and conform. */
-async function same(method: string, template: string, options: Parameters<typeof call>[3] = {}): Promise<Answer> {
-  const served = await call(env.url, method, template, { login: gatewayLogin, ...options });
-  const plain = await call(twin.url, method, template, { login: gatewayLogin, ...options });
+async function same(method: string, template: string, options: Parameters<typeof call>[3] & { live?: (text: string) => string } = {}): Promise<Answer> {
+  const { live = (text: string) => text, ...callOptions } = options;
+  const served = await call(env.url, method, template, { login: gatewayLogin, ...callOptions });
+  const plain = await call(twin.url, method, template, { login: gatewayLogin, ...callOptions });
   expectConforms(method, template, served, 'gateway');
   expectConforms(method, template, plain, 'handler as returned');
-  expect({ status: served.status, text: served.text }, `${method} ${template}: the wire is unchanged`).toEqual({ status: plain.status, text: plain.text });
+  expect({ status: served.status, text: live(served.text) }, `${method} ${template}: the wire is unchanged`).toEqual({ status: plain.status, text: live(plain.text) });
   return served;
 }
+
+/**
+ * A controller that is not there is retried all the time, so its state may move between the
+ * gateway's answer and the twin's; the bytes are compared with the live state blanked.
+ */
+const withoutConnectionState = (text: string): string => text.replace(/"connectionState":"[A-Z_]+"/g, '"connectionState":"…"');
 
 /** A change made once through the gateway and once, with its own options, through the twin; both answers conform. */
 async function each(method: string, template: string, onGateway: Parameters<typeof call>[3], onTwin: Parameters<typeof call>[3]): Promise<[Answer, Answer]> {
@@ -402,7 +409,7 @@ describe('every answer of a walk through the admin API conforms to the document'
     const invalid = await same('POST', '/network-elements', { body: { type: 'MI_VB', address: 'pbx.example', useDefaults: false, mivb: { ...custom, localCountryCode: 'x' } } });
     expect([invalid.status, Object.keys(invalid.json.fields).sort()]).toEqual([400, ['address', 'localCountryCode']]);
     expect((await same('POST', '/network-elements', { body: { type: 'MI_CC', address: '127.1.0.80', useDefaults: true } })).json.code).toBe('OIG_ADMIN_NE_MICC_LIMIT');
-    await same('GET', '/network-elements');
+    await same('GET', '/network-elements', { live: withoutConnectionState });
     await same('GET', '/network-element-defaults');
     await each('PUT', '/network-element-defaults/mivb', { body: custom }, { body: { ...custom, outsidePrefix: '9' } });
     await each('PUT', '/network-element-defaults/micc', { body: { transport: 'http' } }, { body: { transport: 'https' } });
