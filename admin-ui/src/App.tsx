@@ -1,6 +1,6 @@
 import { Bullseye, PageSection, Spinner, Title } from '@patternfly/react-core';
 import { useCallback, useEffect, useState } from 'react';
-import { Link, Navigate, Route, Routes } from 'react-router-dom';
+import { Link, Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { api, ApiError, BACKGROUND, GatewayUnreachableError, onConnectionProblem, setCsrfToken, unwrap } from './api/client';
 import { LoginPage, type LoginNotice } from './login/LoginPage';
 import { OigPage } from './oig/OigPage';
@@ -8,6 +8,8 @@ import { BackupPage } from './server/BackupPage';
 import { EmailPage } from './server/EmailPage';
 import { LicensingPage } from './server/LicensingPage';
 import { PasswordPage } from './server/PasswordPage';
+import { NetworkConfirmPage } from './server/NetworkConfirmPage';
+import { NetworksPage } from './server/NetworksPage';
 import { PowerPage } from './server/PowerPage';
 import { AppLayout } from './shell/AppLayout';
 import { UnreachablePage } from './shell/UnreachablePage';
@@ -25,13 +27,20 @@ type Gate =
   | { state: 'unreachable'; retrying: boolean }
   | { state: 'in' };
 
+/** The UI: one public page, and behind the login gate everything else. */
+export function App() {
+  // The one page without a login: a network change confirmed from the appliance's new address.
+  if (useLocation().pathname === '/network-confirm') return <NetworkConfirmPage />;
+  return <LoggedInApp />;
+}
+
 /**
  * The login gate and the routes. Whatever call answers 401 (idle timeout, cookie gone), or the
  * minutely login check, brings the login page with "session ended"; no answer at all brings the
  * "cannot reach" page. Both keep the URL, so logging in again or "Try again" returns to the same
  * page and tab.
  */
-export function App() {
+function LoggedInApp() {
   const [gate, setGate] = useState<Gate>({ state: 'checking' });
   const [loggingOut, setLoggingOut] = useState(false);
 
@@ -115,6 +124,7 @@ export function App() {
             <Route path="/server/email" element={<EmailPage />} />
             <Route path="/server/password" element={<PasswordPage />} />
             <Route path="/server/backup" element={<BackupPage />} />
+            <Route path="/server/networks" element={<NetworksPage />} />
             <Route path="/server/power" element={<PowerPage />} />
             <Route path="*" element={<NotFound />} />
           </Routes>

@@ -18,6 +18,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/network/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Keeps a network change (within 60 s of it, with its token) */
+        post: operations["confirmNetwork"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/session": {
         parameters: {
             query?: never;
@@ -676,6 +693,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/network": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The IPv4 settings and what the NIC has now */
+        get: operations["getNetwork"];
+        /** Applies DHCP or a static address; it goes back unless confirmed within 60 s */
+        put: operations["changeNetwork"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/system/power": {
         parameters: {
             query?: never;
@@ -1001,6 +1036,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LoginResult"];
+                };
+            };
+            /** @description Refused: the code says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the gateway or a server it needs */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    confirmNetwork: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The wired NIC, e.g. ens192 */
+                        interface: string;
+                        configured: {
+                            /** @enum {string} */
+                            mode: "dhcp";
+                        } | {
+                            /** @enum {string} */
+                            mode: "static";
+                            address: string;
+                            prefix: number;
+                            gateway: string;
+                            dns: string[];
+                        };
+                        current: {
+                            addresses: string[];
+                            gateway: string | null;
+                        };
+                        /** @description A change that goes back unless confirmed by then */
+                        pending: {
+                            /** Format: date-time */
+                            confirmBy: string;
+                        } | null;
+                    };
                 };
             };
             /** @description Refused: the code says why */
@@ -3409,6 +3511,148 @@ export interface operations {
                             code: string;
                             message: string;
                         } | null;
+                    };
+                };
+            };
+            /** @description Refused: the code says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the gateway or a server it needs */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getNetwork: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The wired NIC, e.g. ens192 */
+                        interface: string;
+                        configured: {
+                            /** @enum {string} */
+                            mode: "dhcp";
+                        } | {
+                            /** @enum {string} */
+                            mode: "static";
+                            address: string;
+                            prefix: number;
+                            gateway: string;
+                            dns: string[];
+                        };
+                        current: {
+                            addresses: string[];
+                            gateway: string | null;
+                        };
+                        /** @description A change that goes back unless confirmed by then */
+                        pending: {
+                            /** Format: date-time */
+                            confirmBy: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Refused: the code says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the gateway or a server it needs */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    changeNetwork: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    mode: "dhcp";
+                } | {
+                    /** @enum {string} */
+                    mode: "static";
+                    address: string;
+                    prefix: number;
+                    gateway: string;
+                    dns: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        view: {
+                            /** @description The wired NIC, e.g. ens192 */
+                            interface: string;
+                            configured: {
+                                /** @enum {string} */
+                                mode: "dhcp";
+                            } | {
+                                /** @enum {string} */
+                                mode: "static";
+                                address: string;
+                                prefix: number;
+                                gateway: string;
+                                dns: string[];
+                            };
+                            current: {
+                                addresses: string[];
+                                gateway: string | null;
+                            };
+                            /** @description A change that goes back unless confirmed by then */
+                            pending: {
+                                /** Format: date-time */
+                                confirmBy: string;
+                            } | null;
+                        };
+                        /** @description Confirms the change (POST /network/confirm), from the new address */
+                        token: string;
+                        /** Format: date-time */
+                        confirmBy: string;
                     };
                 };
             };

@@ -79,6 +79,7 @@ export function AppLayout({ onLogout, loggingOut, children }: AppLayoutProps) {
             {item('/server/email', 'E-mail Settings', pathname === '/server/email')}
             {item('/server/password', 'Administrator Password', pathname === '/server/password')}
             {item('/server/backup', 'Backup and Restore', pathname === '/server/backup')}
+            {item('/server/networks', 'Networks', pathname === '/server/networks')}
             {item('/server/power', 'Reboot or Shut Down', pathname === '/server/power')}
           </NavGroup>
         </Nav>

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { run } from './run';
+import { NetworkPanel } from './system/network-panel';
 import { createBackup, type Progress } from './backup';
 import { BackupStore } from './backup-store';
 import { jobsDir, type HelperConfig } from './config';
@@ -11,6 +13,34 @@ import { restoreBackup } from './restore';
 import { ScheduledBackups } from './schedule/scheduled-backups';
 
 const POWER_DELAY_MS = 1500;
+const REVERT_UNIT = 'openoig-network-revert';
+
+/**
+ * The Networks panel on the appliance: networkd's files under /, and the take-back armed as a
+ * transient systemd timer, so it fires even when the helper has exited meanwhile.
+ */
+function applianceNetworkPanel(config: HelperConfig, log: HelperLog): NetworkPanel {
+  return new NetworkPanel({
+    sys: { root: '/', run: (program, args) => run(program, args) },
+    stateDir: config.stateDir,
+    log,
+    scheduleRevert: async (afterMs) => {
+      await run('systemctl', ['stop', `${REVERT_UNIT}.timer`]).catch(() => undefined);
+      await run('systemd-run', [
+        `--unit=${REVERT_UNIT}`,
+        '--collect',
+        `--on-active=${Math.ceil(afterMs / 1000)}s`,
+        '--timer-property=AccuracySec=1s',
+        '--description=OpenOIG: take back a network change the browser did not confirm',
+        '/usr/libexec/openoig/openoig-helper',
+        'network-revert',
+      ]);
+    },
+    cancelRevert: async () => {
+      await run('systemctl', ['stop', `${REVERT_UNIT}.timer`]).catch(() => undefined);
+    },
+  });
+}
 
 export interface HelperLog {
   info(o: object, m: string): void;
@@ -29,11 +59,16 @@ export class HelperService {
   private readonly pg: PostgresAdmin;
   private running: JobRecord | undefined;
 
+  readonly network: NetworkPanel;
+
   constructor(
     private readonly config: HelperConfig,
     private readonly gateway: GatewayControl,
     private readonly log: HelperLog,
+    /** The appliance's own by default; the tests give one on a scratch tree. */
+    network?: NetworkPanel,
   ) {
+    this.network = network ?? applianceNetworkPanel(config, log);
     this.store = new BackupStore(config);
     this.journal = new JobJournal(jobsDir(config));
     this.pg = new PostgresAdmin(config.database);

@@ -28,9 +28,10 @@ import { takeConsole, whiptailDialogs } from './firstboot/whiptail';
  *   openoig-helper restore (--file F | --url U) [--passphrase-file F] [--offline]
  *   openoig-helper scheduled [--now]           (openoig-helper-schedule.timer: asks the running helper)
  *   openoig-helper firstboot                   (openoig-firstboot.service: src/firstboot/first-boot.ts)
+ *   openoig-helper network-revert              (the timer the Networks panel arms: an unconfirmed change goes back)
  * Exit codes: 0 done, 64 usage, 65 the backup was refused (its reason on stderr), 78 configuration, 1 failure.
  */
-const USAGE = 'usage: openoig-helper serve | backup [--passphrase-file F] | list | restore (--file F | --url U) [--passphrase-file F] [--offline] | scheduled [--now] | firstboot';
+const USAGE = 'usage: openoig-helper serve | backup [--passphrase-file F] | list | restore (--file F | --url U) [--passphrase-file F] [--offline] | scheduled [--now] | firstboot | network-revert';
 const DEFAULT_SOCKET = '/run/openoig-helper.sock';
 const IDLE_EXIT_MS = 10 * 60_000;
 const REFUSALS = new Set(['OIG_BACKUP_CORRUPT', 'OIG_BACKUP_PASSPHRASE_REQUIRED', 'OIG_BACKUP_WRONG_PASSPHRASE', 'OIG_BACKUP_INCOMPATIBLE', 'OIG_BACKUP_NOT_FOUND']);
@@ -127,6 +128,9 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${JSON.stringify(outcome)}\n`);
       return outcome.ran && outcome.state === 'failed' ? 1 : 0;
     }
+    case 'network-revert':
+      process.stdout.write(`${JSON.stringify({ reverted: await service.network.revertIfUnconfirmed() })}\n`);
+      return 0;
     case 'firstboot': {
       const say = (line: string) => process.stdout.write(`openoig-firstboot: ${line}\n`);
       await runFirstBoot({

@@ -67,6 +67,34 @@ export interface PowerOutcome {
   readonly at: string;
 }
 
+/** Server Manager, Networks (issue #13): DHCP, or a static IPv4 address (checked as first boot checks it). */
+const Ipv4 = Type.String({ pattern: '^[0-9]{1,3}(\\.[0-9]{1,3}){3}$', maxLength: 15 });
+export const NetworkChange = Type.Union([
+  Type.Object({ mode: Type.Literal('dhcp') }, { additionalProperties: false }),
+  Type.Object(
+    { mode: Type.Literal('static'), address: Ipv4, prefix: Type.Integer({ minimum: 8, maximum: 30 }), gateway: Ipv4, dns: Type.Array(Ipv4, { minItems: 1, maxItems: 3 }) },
+    { additionalProperties: false },
+  ),
+]);
+export type NetworkChange = Static<typeof NetworkChange>;
+/** The confirmation of a network change: base64url of 32 random bytes. */
+export const NetworkToken = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' });
+
+export interface NetworkView {
+  readonly interface: string;
+  readonly configured: NetworkChange;
+  readonly current: { readonly addresses: readonly string[]; readonly gateway: string | null };
+  /** A change that goes back unless confirmed by then. */
+  readonly pending: { readonly confirmBy: string } | null;
+}
+
+export interface NetworkChanged {
+  readonly view: NetworkView;
+  /** Given only to the administrator who made the change, to confirm it from the new address. */
+  readonly token: string;
+  readonly confirmBy: string;
+}
+
 const request = <K extends string, P extends Record<string, import('@sinclair/typebox').TSchema>>(command: K, props: P) =>
   Type.Object({ version: Type.Literal(HELPER_PROTOCOL_VERSION), command: Type.Literal(command), ...props }, { additionalProperties: false });
 
@@ -92,6 +120,9 @@ export const HelperRequest = Type.Union([
   request('restore.remote', { jobId: Type.Optional(JobId), name: BackupName, passphrase: Type.Optional(Passphrase) }),
   /** Refused while a backup or restore runs. */
   request('power.action', { action: PowerAction }),
+  request('network.get', {}),
+  request('network.set', { change: NetworkChange }),
+  request('network.confirm', { token: NetworkToken }),
 ]);
 export type HelperRequest = Static<typeof HelperRequest>;
 export type HelperCommand = HelperRequest['command'];
@@ -175,6 +206,9 @@ export const HELPER_ERROR_CODES = [
   'OIG_BACKUP_TARGET_HOST_KEY',
   'OIG_BACKUP_TARGET_REFUSED',
   'OIG_BACKUP_TARGET_UNREACHABLE',
+  'OIG_NETWORK_INVALID',
+  'OIG_NETWORK_NOT_APPLIED',
+  'OIG_NETWORK_CONFIRM_REFUSED',
   'OIG_HELPER_INTERNAL',
 ] as const;
 export type HelperErrorCode = (typeof HELPER_ERROR_CODES)[number];

@@ -8,6 +8,7 @@ import { Value } from '@sinclair/typebox/value';
 import { workDir, type HelperConfig } from './config';
 import { failureOf, helperError } from './errors';
 import type { HelperLog, HelperService } from './helper-service';
+import { networkChangeProblems } from './firstboot/settings';
 import { HelperRequest, type Frame } from './protocol';
 
 /**
@@ -164,6 +165,19 @@ export function createHelperServer(service: HelperService, config: HelperConfig,
             break;
           case 'restore.remote':
             send({ type: 'result', value: await service.scheduled.restoreRemote(request.name, request.passphrase, progress, request.jobId) });
+            break;
+          case 'network.get':
+            send({ type: 'result', value: await service.network.view() });
+            break;
+          case 'network.set': {
+            const problems = networkChangeProblems(request.change);
+            if (Object.keys(problems).length > 0) throw helperError('OIG_NETWORK_INVALID', Object.values(problems).join('; '));
+            service.checkIdle();
+            send({ type: 'result', value: await service.network.change(request.change) });
+            break;
+          }
+          case 'network.confirm':
+            send({ type: 'result', value: await service.network.confirm(request.token) });
             break;
           case 'power.action':
             send({ type: 'result', value: service.power(request.action) });

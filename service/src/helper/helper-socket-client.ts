@@ -2,7 +2,7 @@ import net from 'node:net';
 import { PassThrough } from 'node:stream';
 import { HELPER_PROTOCOL_VERSION, type Frame, type HelperRequest } from '@openoig/helper/protocol';
 import type { BackupInfo, JobRecord, PrivilegedHelper, ProgressListener, RemoteBackup, RestoreOutcome, ScannedHostKey, Schedule, ScheduleView, SftpTarget } from '../domain/backups/ports';
-import type { ApplianceControl, PowerAction, PowerOutcome } from '../domain/system/ports';
+import type { ApplianceControl, NetworkChange, NetworkChanged, NetworkView, PowerAction, PowerOutcome } from '../domain/system/ports';
 import { oigError, type OigErrorCode } from '../errors';
 
 /**
@@ -137,6 +137,18 @@ export class HelperSocketClient implements PrivilegedHelper, ApplianceControl {
 
   power(action: PowerAction): Promise<PowerOutcome> {
     return this.call({ command: 'power.action', action });
+  }
+
+  network(): Promise<NetworkView> {
+    return this.call({ command: 'network.get' });
+  }
+
+  changeNetwork(change: NetworkChange): Promise<NetworkChanged> {
+    return this.call({ command: 'network.set', change });
+  }
+
+  confirmNetwork(token: string): Promise<NetworkView> {
+    return this.call({ command: 'network.confirm', token });
   }
 }
 

@@ -72,13 +72,14 @@ const OPERATIONS = [
   'GET /usage/current',
 ].sort();
 /**
- * Backup and restore, reboot and shut down need the appliance's privileged helper, which this gateway has not: here
- * they are documented and answer 503 OIG_HELPER_UNAVAILABLE; the helper's own tests
- * (appliance/helper/test/admin-backups.test.ts, power-panel.test.ts) exercise them through a gateway that has one.
+ * Backup and restore, power and the network need the appliance's privileged helper, which this
+ * gateway has not: here they are documented and answer 503 OIG_HELPER_UNAVAILABLE; the helper's
+ * own tests (appliance/helper/test/admin-backups.test.ts, power-panel, networks-panel) exercise
+ * them through a gateway that has one.
  */
 const BACKUP_OPERATIONS = ['GET /backups', 'POST /backups', 'GET /backups/{name}', 'DELETE /backups/{name}', 'POST /backups/{name}/restore', 'POST /restore', 'GET /jobs/{id}',
   'GET /backups/schedule', 'PUT /backups/schedule', 'POST /backups/target/scan', 'PUT /backups/target', 'DELETE /backups/target', 'GET /backups/target/backups', 'POST /backups/target/backups/{name}/restore',
-  'POST /system/power',
+  'POST /system/power', 'GET /network', 'PUT /network', 'POST /network/confirm',
 ].sort();
 const ALL_OPERATIONS = [...OPERATIONS, ...BACKUP_OPERATIONS].sort();
 
@@ -276,7 +277,7 @@ describe('the OpenAPI document', () => {
     for (const [key, op] of operations) {
       expect(op.tags?.length, key).toBe(1);
       expect(op.summary, key).toBeTruthy();
-      const security = key === 'POST /login' ? [] : key.startsWith('GET ') ? [{ adminCookie: [] }] : [{ adminCookie: [], csrfToken: [] }];
+      const security = key === 'POST /login' || key === 'POST /network/confirm' ? [] : key.startsWith('GET ') ? [{ adminCookie: [] }] : [{ adminCookie: [], csrfToken: [] }];
       expect(op.security, key).toEqual(security);
       const codes = Object.keys(op.responses);
       expect(codes.filter((c) => /^2\d\d$/.test(c)), key).toHaveLength(1);

@@ -20,6 +20,8 @@ export interface NetworkSystem {
   readonly run: (program: string, args: readonly string[]) => Promise<string>;
   /** How long a change may take to come up before it is taken back. */
   readonly upTimeoutMs?: number;
+  /** Whether the gateway answers on the NIC; by default a datagram and its neighbour entry (the tests simulate it). */
+  readonly gatewayAnswers?: (nic: string, gateway: string, timeoutMs: number) => Promise<boolean>;
 }
 
 export class NetworkApplyError extends Error {}
@@ -85,7 +87,8 @@ async function staticUp(sys: NetworkSystem, nic: string, network: Network & { mo
     return routes.some((r) => r.gateway === network.gateway);
   });
   if (!routed) return `no default route through ${network.gateway} on ${nic}`;
-  if (!(await gatewayAnswers(sys, nic, network.gateway, Math.min(timeoutMs, 10_000)))) return `the default gateway ${network.gateway} does not answer on ${nic}`;
+  const answers = sys.gatewayAnswers ?? ((n: string, g: string, t: number) => gatewayAnswers(sys, n, g, t));
+  if (!(await answers(nic, network.gateway, Math.min(timeoutMs, 10_000)))) return `the default gateway ${network.gateway} does not answer on ${nic}`;
   return null;
 }
 

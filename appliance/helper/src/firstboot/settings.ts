@@ -270,3 +270,23 @@ export function describeSettings(s: FirstBootSettings): string[] {
     `MiVoice Business: ${s.mivbAddress ?? 'none (add later)'}`,
   ];
 }
+
+/**
+ * A static address as Server Manager's Networks panel sends it, checked as the first-boot
+ * property would be: every bad field with its reason, or none.
+ */
+export function networkChangeProblems(change: { mode: 'dhcp' } | { mode: 'static'; address: string; prefix: number; gateway: string; dns: readonly string[] }): Record<string, string> {
+  if (change.mode === 'dhcp') return {};
+  const problems: Record<string, string> = {};
+  const address = checkIpv4(change.address, 'address');
+  if (!address.ok) problems.address = address.message;
+  const gateway = checkIpv4(change.gateway, 'default gateway');
+  if (!gateway.ok) problems.gateway = gateway.message;
+  const dns = checkDnsServers(change.dns.join(','));
+  if (!dns.ok) problems.dns = dns.message;
+  if (address.ok && gateway.ok) {
+    const whole = checkStatic(address.value, change.prefix, gateway.value);
+    if (!whole.ok) problems.gateway = whole.message;
+  }
+  return problems;
+}

@@ -27,7 +27,7 @@ import { networkElementRoutes } from './routes/network-element-routes';
 import { optionsRoutes } from './routes/options-routes';
 import { overviewRoutes } from './routes/overview-routes';
 import { sessionRoutes } from './routes/session-routes';
-import { systemRoutes } from './routes/system-routes';
+import { networkConfirmRoute, systemRoutes } from './routes/system-routes';
 import { usageRoutes } from './routes/usage-routes';
 
 /**
@@ -76,6 +76,8 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): P
         },
         async (request, reply) => auth.login(request, reply, (request.body as { password: string }).password),
       );
+
+      await scope.register(async (area) => networkConfirmRoute(area, { appliance: deps.appliance }));
 
       // Everything registered in this inner scope needs a live administrator login.
       await scope.register(async (secured) => {

@@ -1,8 +1,45 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { NetworkChange, NetworkToken } from '@openoig/helper/protocol';
+import { networkChangeProblems } from '@openoig/helper/settings';
 import type { ApplianceControl, PowerAction } from '../../../domain/system/ports';
-import { change } from '../admin-openapi';
+import { InvalidFieldsError } from '../../../errors';
+import { change, publicOperation, read } from '../admin-openapi';
 import { ERROR_RESPONSES } from '../admin-schemas';
+
+const NetworkView = Type.Object(
+  {
+    interface: Type.String({ description: 'The wired NIC, e.g. ens192' }),
+    configured: NetworkChange,
+    current: Type.Object({ addresses: Type.Array(Type.String({ description: 'address/prefix' })), gateway: Type.Union([Type.String(), Type.Null()]) }, { additionalProperties: false }),
+    pending: Type.Union([Type.Object({ confirmBy: Type.String({ format: 'date-time' }) }, { additionalProperties: false }), Type.Null()], { description: 'A change that goes back unless confirmed by then' }),
+  },
+  { additionalProperties: false },
+);
+const NetworkChanged = Type.Object(
+  {
+    view: NetworkView,
+    token: Type.String({ description: 'Confirms the change (POST /network/confirm), from the new address' }),
+    confirmBy: Type.String({ format: 'date-time' }),
+  },
+  { additionalProperties: false },
+);
+const ConfirmBody = Type.Object({ token: NetworkToken }, { additionalProperties: false });
+
+/**
+ * Server Manager, Networks (issue #13): the appliance's IPv4 address. A change is applied and
+ * checked by the helper, then goes back by itself unless the browser confirms it within 60 s with
+ * the token it got: from the new address, which proves it is reachable. The confirmation needs no
+ * login (the browser is on another origin then, without the login cookie): the token, random and
+ * known only to the administrator who made the change, is the authority.
+ */
+export async function networkConfirmRoute(scope: FastifyInstance, { appliance }: SystemRouteDeps): Promise<void> {
+  scope.post(
+    '/network/confirm',
+    { schema: { ...publicOperation('confirmNetwork', 'system', 'Keeps a network change (within 60 s of it, with its token)'), body: ConfirmBody, response: { 200: NetworkView, ...ERROR_RESPONSES } } },
+    async (request) => appliance.confirmNetwork((request.body as { token: string }).token),
+  );
+}
 
 /**
  * Server Manager, Reboot or Shut Down (issue #13): the appliance restarts or powers off through
@@ -27,6 +64,21 @@ const PowerAnswer = Type.Object(
 );
 
 export async function systemRoutes(secured: FastifyInstance, { appliance }: SystemRouteDeps): Promise<void> {
+  secured.get('/network', { schema: { ...read('getNetwork', 'system', 'The IPv4 settings and what the NIC has now'), response: { 200: NetworkView, ...ERROR_RESPONSES } } }, async () => appliance.network());
+
+  secured.put(
+    '/network',
+    { schema: { ...change('changeNetwork', 'system', 'Applies DHCP or a static address; it goes back unless confirmed within 60 s'), body: NetworkChange, response: { 200: NetworkChanged, ...ERROR_RESPONSES } } },
+    async (request) => {
+      const body = request.body as Parameters<typeof networkChangeProblems>[0];
+      const problems = networkChangeProblems(body);
+      if (Object.keys(problems).length > 0) throw new InvalidFieldsError(problems);
+      const changed = await appliance.changeNetwork(body as never);
+      request.log.warn({ mode: body.mode, confirmBy: changed.confirmBy }, 'the administrator changed the network');
+      return changed;
+    },
+  );
+
   secured.post(
     '/system/power',
     { schema: { ...change('powerAction', 'system', 'Reboots or shuts down the appliance (refused while a backup or restore runs)'), body: PowerBody, response: { 202: PowerAnswer, ...ERROR_RESPONSES } } },
