@@ -466,6 +466,32 @@ describe('zero-touch first boot that restores a backup (issue #13)', () => {
   });
 });
 
+describe('Server Manager, Networks (issue #13)', () => {
+  it('a static address changed through the admin API that the browser never confirms goes back by itself', async () => {
+    // Copy C answers at 10.0.2.21 (its first boot's static address); the change moves it to 10.0.2.23.
+    const c = await adminOf(vm);
+    const before = (await c.call('GET', '/network')).json;
+    expect(before).toMatchObject({ configured: { mode: 'static', address: '10.0.2.21' }, pending: null });
+    const t = Date.now();
+    const changed = await c.call('PUT', '/network', { mode: 'static', address: '10.0.2.23', prefix: 24, gateway: '10.0.2.2', dns: ['10.0.2.3'] });
+    expect(changed.status, JSON.stringify(changed.json)).toBe(200);
+    expect(changed.json.view.current.addresses).toEqual(['10.0.2.23/24']);
+    await c.close().catch(() => undefined);
+    // The forwards go to 10.0.2.21, which the appliance no longer has: nothing answers there now.
+    expect((await vm.ssh('true', { allowFailure: true, timeoutMs: 15_000 })).code).not.toBe(0);
+    // Nobody confirms. After the 60 s window the transient timer puts the previous file back.
+    await vm.waitForSsh(5 * 60_000);
+    say(`unconfirmed network change taken back after ${((Date.now() - t) / 1000).toFixed(0)} s`);
+    expect((await vm.ssh('ip -4 -o addr show scope global')).stdout).toContain('10.0.2.21/24');
+    expect((await vm.ssh('cat /etc/systemd/network/10-openoig-static.network')).stdout).toContain('Address=10.0.2.21/24');
+    expect((await vm.ssh('journalctl -u openoig-network-revert --no-pager -o cat')).stdout).toContain('network change not confirmed in time');
+    await waitForHealth(vm, 120_000);
+    const after = await adminOf(vm);
+    expect((await after.call('GET', '/network')).json).toMatchObject({ configured: { address: '10.0.2.21' }, pending: null });
+    await after.close();
+  });
+});
+
 describe('the console wizard on the serial console (issue #13)', () => {
   const PASSWORD = 'Wizard-admin-pass1';
   /** One bad answer at every step that can have one; a default gateway that does not answer, so the network is taken back and asked again. */
