@@ -702,7 +702,7 @@ export interface paths {
         };
         /** The IPv4 settings and what the NIC has now */
         get: operations["getNetwork"];
-        /** Applies DHCP or a static address; it goes back unless confirmed within 60 s */
+        /** Takes DHCP or a static address, made 1.5 s after this answer (which carries the token); it goes back unless confirmed within 60 s */
         put: operations["changeNetwork"];
         post?: never;
         delete?: never;
@@ -1101,6 +1101,12 @@ export interface operations {
                         pending: {
                             /** Format: date-time */
                             confirmBy: string;
+                        } | null;
+                        /** @description Why the last change was taken back at once (it did not come up) */
+                        lastProblem: {
+                            /** Format: date-time */
+                            at: string;
+                            message: string;
                         } | null;
                     };
                 };
@@ -3572,6 +3578,12 @@ export interface operations {
                             /** Format: date-time */
                             confirmBy: string;
                         } | null;
+                        /** @description Why the last change was taken back at once (it did not come up) */
+                        lastProblem: {
+                            /** Format: date-time */
+                            at: string;
+                            message: string;
+                        } | null;
                     };
                 };
             };
@@ -3647,6 +3659,12 @@ export interface operations {
                             pending: {
                                 /** Format: date-time */
                                 confirmBy: string;
+                            } | null;
+                            /** @description Why the last change was taken back at once (it did not come up) */
+                            lastProblem: {
+                                /** Format: date-time */
+                                at: string;
+                                message: string;
                             } | null;
                         };
                         /** @description Confirms the change (POST /network/confirm), from the new address */

@@ -1,5 +1,5 @@
 import { ActionGroup, Alert, Button, Form, PageSection, Title } from '@patternfly/react-core';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, unwrap } from '../api/client';
 import { useLoad } from '../api/useLoad';
 import { ConfirmModal } from '../components/ConfirmModal';
@@ -56,13 +56,42 @@ export function NetworksPage() {
     else if (c?.mode === 'dhcp') setForm({ ...EMPTY, mode: 'dhcp' });
   }, [view.data]);
 
+  // The page re-renders every second (the countdown); the effects below keep their timers across that.
+  const reload = useRef(view.reload);
+  reload.current = view.reload;
+
   useEffect(() => {
     if (pending && secondsLeft === 0) {
       setPending(undefined);
-      setOutcome({ kind: 'error', text: 'The change was not confirmed in time: the previous network settings are back.' });
+      setOutcome({
+        kind: 'error',
+        text: pending.newAddress
+          ? 'The minute has passed: unless the settings were kept at the new address, the previous network settings are back.'
+          : 'The change was not confirmed in time: the previous network settings are back.',
+      });
       void view.reload();
     }
   }, [pending, secondsLeft, view]);
+
+  // The helper makes the change a moment after answering; one that does not come up is taken
+  // back at once. Asked quietly: once the address has moved, this page gets no answer, and that
+  // is not an error to show.
+  useEffect(() => {
+    if (!pending) return;
+    const timer = setInterval(() => {
+      void fetch('/api/admin/network', { credentials: 'same-origin', signal: AbortSignal.timeout(1500) })
+        .then(async (res) => (res.ok ? ((await res.json()) as { pending: unknown; lastProblem: { message: string } | null }) : undefined))
+        .then((now) => {
+          if (now && now.pending === null && now.lastProblem) {
+            setPending(undefined);
+            setOutcome({ kind: 'error', text: now.lastProblem.message });
+            void reload.current();
+          }
+        })
+        .catch(() => undefined);
+    }, 2000);
+    return () => clearInterval(timer);
+  }, [pending]);
 
   const apply = (event: FormEvent) => {
     event.preventDefault();

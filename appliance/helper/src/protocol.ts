@@ -86,6 +86,8 @@ export interface NetworkView {
   readonly current: { readonly addresses: readonly string[]; readonly gateway: string | null };
   /** A change that goes back unless confirmed by then. */
   readonly pending: { readonly confirmBy: string } | null;
+  /** Why the last change was taken back at once (it did not come up). */
+  readonly lastProblem: { readonly at: string; readonly message: string } | null;
 }
 
 export interface NetworkChanged {

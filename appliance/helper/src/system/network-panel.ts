@@ -15,6 +15,11 @@ import type { NetworkChange, NetworkView } from '../protocol';
  * nothing. The confirmation token is random and kept only as its hash.
  */
 export const CONFIRM_WINDOW_MS = 60_000;
+/**
+ * The change is made this long after the helper answers: the answer (with the token) has to
+ * reach the browser over the old address, which may be gone a moment later.
+ */
+export const APPLY_DELAY_MS = 1500;
 
 export interface NetworkPanelDeps {
   readonly sys: NetworkSystem;
@@ -26,6 +31,7 @@ export interface NetworkPanelDeps {
   readonly now?: () => number;
   /** How long a change waits for its confirmation (CONFIRM_WINDOW_MS; the tests wait less). */
   readonly windowMs?: number;
+  readonly applyDelayMs?: number;
 }
 
 interface Pending {
@@ -62,6 +68,11 @@ export class NetworkPanel {
     return path.join(this.deps.stateDir, 'network-pending.json');
   }
 
+  /** Why the last change did not stay (it did not come up), for the panel. */
+  private get problemFile(): string {
+    return path.join(this.deps.stateDir, 'network-last-problem.json');
+  }
+
   private async pending(): Promise<Pending | null> {
     const text = await readFile(this.pendingFile, 'utf8').catch(() => null);
     return text ? (JSON.parse(text) as Pending) : null;
@@ -73,36 +84,56 @@ export class NetworkPanel {
     const addrs = JSON.parse(await this.deps.sys.run('ip', ['-j', '-4', 'addr', 'show', 'dev', nic])) as Array<{ addr_info: Array<{ local: string; prefixlen: number }> }>;
     const routes = JSON.parse(await this.deps.sys.run('ip', ['-j', '-4', 'route', 'show', 'default', 'dev', nic])) as Array<{ gateway?: string }>;
     const pending = await this.pending();
+    const problem = await readFile(this.problemFile, 'utf8').catch(() => null);
     const c = configured.network;
     return {
       interface: nic,
       configured: c.mode === 'dhcp' ? { mode: 'dhcp' } : { mode: 'static', address: c.address, prefix: c.prefix, gateway: c.gateway, dns: [...c.dns] },
       current: { addresses: addrs.flatMap((a) => a.addr_info.map((i) => `${i.local}/${i.prefixlen}`)), gateway: routes[0]?.gateway ?? null },
       pending: pending ? { confirmBy: pending.confirmBy } : null,
+      lastProblem: problem ? (JSON.parse(problem) as { at: string; message: string }) : null,
     };
   }
 
-  /** Applies the change (refused while another waits for its confirmation) and answers the token that confirms it. */
+  /**
+   * Takes the change (refused while another waits for its confirmation), arms its take-back and
+   * answers the token that confirms it; the change itself is made a moment later
+   * (APPLY_DELAY_MS), so this answer gets back first. One that does not come up is taken back
+   * at once and its reason shown in the view's lastProblem.
+   */
   async change(change: NetworkChange): Promise<{ view: NetworkView; token: string; confirmBy: string }> {
     if (await this.pending()) throw helperError('OIG_HELPER_BUSY', 'A network change is waiting for its confirmation; confirm it or let it go back first.');
     const previous = await readFile(this.file, 'utf8').catch(() => null);
     const { domain } = parseStaticFile(previous);
     const network: Network = change.mode === 'dhcp' ? { mode: 'dhcp' } : { mode: 'static', address: change.address, prefix: change.prefix, gateway: change.gateway, dns: change.dns };
-    try {
-      await applyNetwork(this.deps.sys, network, domain);
-    } catch (err) {
-      if (err instanceof NetworkApplyError) throw helperError('OIG_NETWORK_NOT_APPLIED', `The network change did not come up and was taken back: ${err.message}`);
-      throw err;
-    }
+    const delayMs = this.deps.applyDelayMs ?? APPLY_DELAY_MS;
+    const windowMs = delayMs + (this.deps.windowMs ?? CONFIRM_WINDOW_MS);
     const token = randomBytes(32).toString('base64url');
-    const windowMs = this.deps.windowMs ?? CONFIRM_WINDOW_MS;
     const confirmBy = new Date(this.now() + windowMs).toISOString();
     await mkdir(this.deps.stateDir, { recursive: true, mode: 0o700 });
+    await rm(this.problemFile, { force: true });
     await writeFile(`${this.pendingFile}.new`, JSON.stringify({ tokenSha256: sha256(token), previous, confirmBy } satisfies Pending), { mode: 0o600 });
     await rename(`${this.pendingFile}.new`, this.pendingFile);
+    // Armed before anything changes: whatever happens to the helper now, the change goes back.
     await this.deps.scheduleRevert(windowMs);
-    this.deps.log.info({ mode: network.mode, ...(network.mode === 'static' ? { address: `${network.address}/${network.prefix}`, gateway: network.gateway } : {}), confirmBy }, 'network changed; waiting for the browser to confirm');
-    return { view: await this.view(), token, confirmBy };
+    const view = await this.view();
+    setTimeout(() => void this.apply(network, domain), delayMs);
+    return { view, token, confirmBy };
+  }
+
+  private async apply(network: Network, domain: string | null): Promise<void> {
+    try {
+      await applyNetwork(this.deps.sys, network, domain);
+      this.deps.log.info({ mode: network.mode, ...(network.mode === 'static' ? { address: `${network.address}/${network.prefix}`, gateway: network.gateway } : {}) }, 'network changed; waiting for the browser to confirm');
+    } catch (err) {
+      // applyNetwork has put the previous file back for a change that did not come up; anything else goes back the timer's way.
+      if (!(err instanceof NetworkApplyError)) await this.revertIfUnconfirmed().catch(() => undefined);
+      await this.deps.cancelRevert().catch(() => undefined);
+      await rm(this.pendingFile, { force: true });
+      const message = err instanceof NetworkApplyError ? `The network change did not come up and was taken back: ${err.message}` : `The network change failed and was taken back: ${(err as Error).message}`;
+      await writeFile(this.problemFile, JSON.stringify({ at: new Date(this.now()).toISOString(), message }), { mode: 0o600 });
+      this.deps.log.error({ err: message }, 'network change taken back');
+    }
   }
 
   async confirm(token: string): Promise<NetworkView> {

@@ -13,6 +13,9 @@ const NetworkView = Type.Object(
     configured: NetworkChange,
     current: Type.Object({ addresses: Type.Array(Type.String({ description: 'address/prefix' })), gateway: Type.Union([Type.String(), Type.Null()]) }, { additionalProperties: false }),
     pending: Type.Union([Type.Object({ confirmBy: Type.String({ format: 'date-time' }) }, { additionalProperties: false }), Type.Null()], { description: 'A change that goes back unless confirmed by then' }),
+    lastProblem: Type.Union([Type.Object({ at: Type.String({ format: 'date-time' }), message: Type.String() }, { additionalProperties: false }), Type.Null()], {
+      description: 'Why the last change was taken back at once (it did not come up)',
+    }),
   },
   { additionalProperties: false },
 );
@@ -68,7 +71,7 @@ export async function systemRoutes(secured: FastifyInstance, { appliance }: Syst
 
   secured.put(
     '/network',
-    { schema: { ...change('changeNetwork', 'system', 'Applies DHCP or a static address; it goes back unless confirmed within 60 s'), body: NetworkChange, response: { 200: NetworkChanged, ...ERROR_RESPONSES } } },
+    { schema: { ...change('changeNetwork', 'system', 'Takes DHCP or a static address, made 1.5 s after this answer (which carries the token); it goes back unless confirmed within 60 s'), body: NetworkChange, response: { 200: NetworkChanged, ...ERROR_RESPONSES } } },
     async (request) => {
       const body = request.body as Parameters<typeof networkChangeProblems>[0];
       const problems = networkChangeProblems(body);
