@@ -475,8 +475,10 @@ describe('Server Manager, Networks (issue #13)', () => {
     const t = Date.now();
     const changed = await c.call('PUT', '/network', { mode: 'static', address: '10.0.2.23', prefix: 24, gateway: '10.0.2.2', dns: ['10.0.2.3'] });
     expect(changed.status, JSON.stringify(changed.json)).toBe(200);
-    expect(changed.json.view.current.addresses).toEqual(['10.0.2.23/24']);
+    // The answer comes back over the old address; the change is made a moment after it.
+    expect(changed.json.view).toMatchObject({ current: { addresses: ['10.0.2.21/24'] }, pending: { confirmBy: changed.json.confirmBy } });
     await c.close().catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 5000));
     // The forwards go to 10.0.2.21, which the appliance no longer has: nothing answers there now.
     expect((await vm.ssh('true', { allowFailure: true, timeoutMs: 15_000 })).code).not.toBe(0);
     // Nobody confirms. After the 60 s window the transient timer puts the previous file back.

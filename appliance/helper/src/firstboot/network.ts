@@ -1,6 +1,7 @@
 import dgram from 'node:dgram';
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { writeSystemFile } from '../system/system-file';
 import type { FirstBootSettings } from './settings';
 
 /**
@@ -107,10 +108,8 @@ export async function applyNetwork(sys: NetworkSystem, network: Network, domain:
   // DHCP is the base image's own setting: nothing to change unless a static file is there.
   if (network.mode === 'dhcp' && previous === null) return;
   const nic = await wiredInterface(sys);
-  await mkdir(path.dirname(file), { recursive: true });
   if (network.mode === 'static') {
-    await writeFile(`${file}.new`, networkFile(network, domain), { mode: 0o644 });
-    await rename(`${file}.new`, file);
+    await writeSystemFile(file, networkFile(network, domain));
   } else {
     await unlink(file).catch(() => undefined);
   }
@@ -119,7 +118,7 @@ export async function applyNetwork(sys: NetworkSystem, network: Network, domain:
   const problem = await staticUp(sys, nic, network, sys.upTimeoutMs ?? 30_000);
   if (!problem) return;
   if (previous === null) await unlink(file).catch(() => undefined);
-  else await writeFile(file, previous, { mode: 0o644 });
+  else await writeSystemFile(file, previous);
   await reconfigure(sys, nic);
   throw new NetworkApplyError(`${problem}: the previous network settings are back`);
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, symlink, unlink, writeFile } from 'node:fs/promises';
+import { readFile, rename, symlink, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { writeSystemFile } from '../system/system-file';
 import type { FirstBootSettings } from './settings';
 
 /**
@@ -14,12 +15,6 @@ export interface SystemFiles {
   readonly run?: (program: string, args: readonly string[]) => Promise<unknown>;
 }
 
-async function writeAtomically(file: string, content: string, mode = 0o644): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(`${file}.new`, content, { mode });
-  await rename(`${file}.new`, file);
-}
-
 /** A zone is one the system's tzdata has (what /etc/localtime will point at). */
 export function zoneKnown(root: string): (zone: string) => boolean {
   return (zone) => !zone.split('/').includes('..') && existsSync(path.join(root, 'usr/share/zoneinfo', zone));
@@ -27,7 +22,7 @@ export function zoneKnown(root: string): (zone: string) => boolean {
 
 export async function applyHostname(sys: SystemFiles, hostname: string, domain: string | null): Promise<void> {
   const at = (p: string) => path.join(sys.root, p);
-  await writeAtomically(at('etc/hostname'), `${hostname}\n`);
+  await writeSystemFile(at('etc/hostname'), `${hostname}\n`);
   const fqdn = domain ? `${hostname}.${domain}` : hostname;
   const names = domain ? `${fqdn}\t${hostname}` : hostname;
   const hosts = await readFile(at('etc/hosts'), 'utf8').catch(() => '127.0.0.1\tlocalhost\n');
@@ -36,7 +31,7 @@ export async function applyHostname(sys: SystemFiles, hostname: string, domain: 
   const lines = hosts.split('\n').filter((line) => !/^127\.0\.1\.1\s/.test(line));
   const at1 = lines.findIndex((line) => /^127\.0\.0\.1\s/.test(line));
   lines.splice(at1 + 1, 0, `127.0.1.1\t${names}`);
-  await writeAtomically(at('etc/hosts'), lines.join('\n'));
+  await writeSystemFile(at('etc/hosts'), lines.join('\n'));
   await sys.run?.('hostname', [hostname]);
 }
 
@@ -45,14 +40,14 @@ export async function applyTimezone(sys: SystemFiles, zone: string): Promise<voi
   await unlink(`${localtime}.new`).catch(() => undefined);
   await symlink(`/usr/share/zoneinfo/${zone}`, `${localtime}.new`);
   await rename(`${localtime}.new`, localtime);
-  await writeAtomically(path.join(sys.root, 'etc/timezone'), `${zone}\n`);
+  await writeSystemFile(path.join(sys.root, 'etc/timezone'), `${zone}\n`);
 }
 
 /** No servers: timesyncd's default (Debian's pool), so the drop-in is removed. */
 export async function applyNtp(sys: SystemFiles, servers: readonly string[]): Promise<void> {
   const dropIn = path.join(sys.root, 'etc/systemd/timesyncd.conf.d/openoig.conf');
   if (servers.length === 0) await unlink(dropIn).catch(() => undefined);
-  else await writeAtomically(dropIn, `# Written by OpenOIG first boot (oig.ntp.servers).\n[Time]\nNTP=${servers.join(' ')}\n`);
+  else await writeSystemFile(dropIn, `# Written by OpenOIG first boot (oig.ntp.servers).\n[Time]\nNTP=${servers.join(' ')}\n`);
   await sys.run?.('systemctl', ['try-restart', 'systemd-timesyncd.service']);
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { helperError } from '../errors';
 import { applyNetwork, NetworkApplyError, STATIC_NETWORK_FILE, wiredInterface, type Network, type NetworkSystem } from '../firstboot/network';
 import type { HelperLog } from '../helper-service';
+import { writeSystemFile } from './system-file';
 import type { NetworkChange, NetworkView } from '../protocol';
 
 /**
@@ -153,7 +154,7 @@ export class NetworkPanel {
     const pending = await this.pending();
     if (!pending) return false;
     if (pending.previous === null) await unlink(this.file).catch(() => undefined);
-    else await writeFile(this.file, pending.previous, { mode: 0o644 });
+    else await writeSystemFile(this.file, pending.previous);
     const nic = await wiredInterface(this.deps.sys);
     await this.deps.sys.run('networkctl', ['reload']);
     await this.deps.sys.run('networkctl', ['reconfigure', nic]);
