@@ -150,7 +150,6 @@ export const errorCatalogue = {
   OIG_BACKUP_TARGET_UNREACHABLE: { http: 502, fault: 'Server', level: 'warn' },
   // Server Manager, Networks.
   OIG_NETWORK_INVALID: client(400),
-  OIG_NETWORK_NOT_APPLIED: client(422),
   OIG_NETWORK_CONFIRM_REFUSED: client(409),
 
   OIG_USAGE_SETTINGS_INVALID: client(400),

@@ -69,9 +69,16 @@ export function NetworksPage() {
           ? 'The minute has passed: unless the settings were kept at the new address, the previous network settings are back.'
           : 'The change was not confirmed in time: the previous network settings are back.',
       });
-      void view.reload();
+      // The take-back runs on the appliance at the same moment: read again until it is done.
+      void (async () => {
+        for (let tries = 0; tries < 15; tries += 1) {
+          const now = await reload.current();
+          if (now && now.pending === null) return;
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      })();
     }
-  }, [pending, secondsLeft, view]);
+  }, [pending, secondsLeft]);
 
   // The helper makes the change a moment after answering; one that does not come up is taken
   // back at once. Asked quietly: once the address has moved, this page gets no answer, and that
