@@ -5,11 +5,14 @@ import { api, ApiError, BACKGROUND, GatewayUnreachableError, onConnectionProblem
 import { LoginPage, type LoginNotice } from './login/LoginPage';
 import { OigPage } from './oig/OigPage';
 import { BackupPage } from './server/BackupPage';
+import { CertificatesPage } from './server/CertificatesPage';
 import { EmailPage } from './server/EmailPage';
 import { LicensingPage } from './server/LicensingPage';
 import { PasswordPage } from './server/PasswordPage';
 import { NetworkConfirmPage } from './server/NetworkConfirmPage';
 import { NetworksPage } from './server/NetworksPage';
+import { DateTimePage } from './server/DateTimePage';
+import { LogsPage } from './server/LogsPage';
 import { PowerPage } from './server/PowerPage';
 import { AppLayout } from './shell/AppLayout';
 import { UnreachablePage } from './shell/UnreachablePage';
@@ -125,6 +128,9 @@ function LoggedInApp() {
             <Route path="/server/password" element={<PasswordPage />} />
             <Route path="/server/backup" element={<BackupPage />} />
             <Route path="/server/networks" element={<NetworksPage />} />
+            <Route path="/server/certificates" element={<CertificatesPage />} />
+            <Route path="/server/time" element={<DateTimePage />} />
+            <Route path="/server/logs" element={<LogsPage />} />
             <Route path="/server/power" element={<PowerPage />} />
             <Route path="*" element={<NotFound />} />
           </Routes>

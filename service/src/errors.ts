@@ -148,9 +148,17 @@ export const errorCatalogue = {
   OIG_BACKUP_TARGET_HOST_KEY: { http: 502, fault: 'Server', level: 'warn' },
   OIG_BACKUP_TARGET_REFUSED: { http: 502, fault: 'Server', level: 'warn' },
   OIG_BACKUP_TARGET_UNREACHABLE: { http: 502, fault: 'Server', level: 'warn' },
+  // Server Manager, View log files: journalctl or the file failed on the appliance.
+  OIG_LOG_UNREADABLE: server(500),
+  // Server Manager, Date and time: a zone the appliance does not have, an NTP server that is no host name.
+  OIG_TIME_INVALID: client(400),
   // Server Manager, Networks.
   OIG_NETWORK_INVALID: client(400),
   OIG_NETWORK_CONFIRM_REFUSED: client(409),
+  // Server Manager, Certificates.
+  OIG_CERTIFICATE_INVALID: client(400),
+  OIG_CERTIFICATE_REFUSED: client(422),
+  OIG_CERTIFICATE_NOT_SERVED: { http: 502, fault: 'Server', level: 'error' },
 
   OIG_USAGE_SETTINGS_INVALID: client(400),
   OIG_USAGE_PERIOD_INVALID: client(400),

@@ -693,6 +693,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/system/time": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The time zone, the clock, NTP synchronisation and servers */
+        get: operations["getTime"];
+        /** Sets the time zone and the NTP servers */
+        put: operations["setTime"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/system/logs/{source}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The newest lines of a log, optionally only those holding a text */
+        get: operations["readLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/system/logs/{source}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A log as a text file: the whole log, or about its last N MiB */
+        get: operations["downloadLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/network": {
         parameters: {
             query?: never;
@@ -722,6 +774,41 @@ export interface paths {
         put?: never;
         /** Reboots or shuts down the appliance (refused while a backup or restore runs) */
         post: operations["powerAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/certificate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The TLS certificate the appliance presents, its chain, and a signing request waiting for its certificate */
+        get: operations["getCertificate"];
+        /** Installs a CA-signed certificate with its chain, and its key (left out: the key of the signing request made here) */
+        put: operations["installCertificate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/certificate/request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Makes a new key on the appliance and its certificate signing request (replaces one made before) */
+        post: operations["requestCertificate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -953,6 +1040,17 @@ export interface components {
             networkElements: number;
             version: string;
             licensing: components["schemas"]["LicensingOverview"];
+            /** @description The TLS certificate the appliance presents; null where there is no privileged helper to ask (or it did not answer) */
+            certificate: {
+                subject: string;
+                /** Format: date-time */
+                validTo: string;
+                /** @description Negative: expired */
+                daysLeft: number;
+                /** @description Ends within 30 days or has ended: the Overview warns */
+                expiring: boolean;
+                selfSigned: boolean;
+            } | null;
         };
         SmtpSettings: {
             host: string;
@@ -3540,6 +3638,226 @@ export interface operations {
             };
         };
     };
+    getTime: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        timezone: string;
+                        /**
+                         * Format: date-time
+                         * @description The appliance's clock
+                         */
+                        now: string;
+                        /** @description systemd-timesyncd is on */
+                        ntpEnabled: boolean;
+                        /** @description The clock is synchronised by NTP */
+                        synchronized: boolean;
+                        /** @description Those set here or at first boot; empty: Debian's pool */
+                        ntpServers: string[];
+                        /** @description The NTP server timesyncd talks to now */
+                        serverInUse: string | null;
+                        /** @description The time zones the appliance has */
+                        zones: string[];
+                    };
+                };
+            };
+            /** @description Refused: the code says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the gateway or a server it needs */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setTime: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description An IANA time zone the appliance has, e.g. Europe/London */
+                    timezone: string;
+                    /** @description Host names or IP addresses, at most 4; none: Debian's NTP pool */
+                    ntpServers: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        timezone: string;
+                        /**
+                         * Format: date-time
+                         * @description The appliance's clock
+                         */
+                        now: string;
+                        /** @description systemd-timesyncd is on */
+                        ntpEnabled: boolean;
+                        /** @description The clock is synchronised by NTP */
+                        synchronized: boolean;
+                        /** @description Those set here or at first boot; empty: Debian's pool */
+                        ntpServers: string[];
+                        /** @description The NTP server timesyncd talks to now */
+                        serverInUse: string | null;
+                        /** @description The time zones the appliance has */
+                        zones: string[];
+                    };
+                };
+            };
+            /** @description Refused: the code says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the gateway or a server it needs */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    readLog: {
+        parameters: {
+            query?: {
+                /** @description Only the lines holding this text (case-insensitive); empty: every line */
+                filter?: string;
+                /** @description How many of the newest lines (500 when left out) */
+                lines?: number;
+            };
+            header?: never;
+            path: {
+                /** @description gateway, nginx-access, nginx-error, firstboot (first boot) or helper */
+                source: "gateway" | "nginx-access" | "nginx-error" | "firstboot" | "helper";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description gateway, nginx-access, nginx-error, firstboot (first boot) or helper
+                         * @enum {string}
+                         */
+                        source: "gateway" | "nginx-access" | "nginx-error" | "firstboot" | "helper";
+                        filter: string | null;
+                        /** @description Oldest first, newest last; a very long line is cut */
+                        lines: string[];
+                        /** @description False when the log has more (older) lines than these, or a filter stopped looking (it looks through the newest 32 MiB) */
+                        complete: boolean;
+                    };
+                };
+            };
+            /** @description Refused: the code says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the gateway or a server it needs */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    downloadLog: {
+        parameters: {
+            query?: {
+                /** @description Only about the last N MiB, in whole lines (at most 256); left out: the whole log */
+                lastMiB?: number;
+            };
+            header?: never;
+            path: {
+                /** @description gateway, nginx-access, nginx-error, firstboot (first boot) or helper */
+                source: "gateway" | "nginx-access" | "nginx-error" | "firstboot" | "helper";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The log, oldest line first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Refused: the code says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the gateway or a server it needs */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getNetwork: {
         parameters: {
             query?: never;
@@ -3728,6 +4046,266 @@ export interface operations {
                          * @description When the appliance starts to go down
                          */
                         at: string;
+                    };
+                };
+            };
+            /** @description Refused: the code says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the gateway or a server it needs */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        certificate: {
+                            /** @description Its common name (or the whole subject when it has none) */
+                            subject: string;
+                            issuer: string;
+                            altNames: string[];
+                            /** Format: date-time */
+                            validFrom: string;
+                            /** Format: date-time */
+                            validTo: string;
+                            /** @description Whole days until validTo (negative: expired) */
+                            daysLeft: number;
+                            /** @description Ends within 30 days, or has ended */
+                            expiring: boolean;
+                            selfSigned: boolean;
+                            fingerprintSha256: string;
+                        };
+                        /** @description The intermediate certificates presented after it, in order */
+                        chain: {
+                            /** @description Its common name (or the whole subject when it has none) */
+                            subject: string;
+                            issuer: string;
+                            altNames: string[];
+                            /** Format: date-time */
+                            validFrom: string;
+                            /** Format: date-time */
+                            validTo: string;
+                            /** @description Whole days until validTo (negative: expired) */
+                            daysLeft: number;
+                            /** @description Ends within 30 days, or has ended */
+                            expiring: boolean;
+                            selfSigned: boolean;
+                            fingerprintSha256: string;
+                        }[];
+                        /** @description A signing request made on the appliance whose certificate is not installed yet */
+                        request: {
+                            /** @description The PKCS#10 request, for the certificate authority */
+                            pem: string;
+                            commonName: string;
+                            altNames: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Refused: the code says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the gateway or a server it needs */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    installCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    certificate: string;
+                    chain?: string;
+                    key?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        certificate: {
+                            /** @description Its common name (or the whole subject when it has none) */
+                            subject: string;
+                            issuer: string;
+                            altNames: string[];
+                            /** Format: date-time */
+                            validFrom: string;
+                            /** Format: date-time */
+                            validTo: string;
+                            /** @description Whole days until validTo (negative: expired) */
+                            daysLeft: number;
+                            /** @description Ends within 30 days, or has ended */
+                            expiring: boolean;
+                            selfSigned: boolean;
+                            fingerprintSha256: string;
+                        };
+                        /** @description The intermediate certificates presented after it, in order */
+                        chain: {
+                            /** @description Its common name (or the whole subject when it has none) */
+                            subject: string;
+                            issuer: string;
+                            altNames: string[];
+                            /** Format: date-time */
+                            validFrom: string;
+                            /** Format: date-time */
+                            validTo: string;
+                            /** @description Whole days until validTo (negative: expired) */
+                            daysLeft: number;
+                            /** @description Ends within 30 days, or has ended */
+                            expiring: boolean;
+                            selfSigned: boolean;
+                            fingerprintSha256: string;
+                        }[];
+                        /** @description A signing request made on the appliance whose certificate is not installed yet */
+                        request: {
+                            /** @description The PKCS#10 request, for the certificate authority */
+                            pem: string;
+                            commonName: string;
+                            altNames: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Refused: the code says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the gateway or a server it needs */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    requestCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    commonName: string;
+                    altNames: string[];
+                    organization?: string;
+                    country?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        certificate: {
+                            /** @description Its common name (or the whole subject when it has none) */
+                            subject: string;
+                            issuer: string;
+                            altNames: string[];
+                            /** Format: date-time */
+                            validFrom: string;
+                            /** Format: date-time */
+                            validTo: string;
+                            /** @description Whole days until validTo (negative: expired) */
+                            daysLeft: number;
+                            /** @description Ends within 30 days, or has ended */
+                            expiring: boolean;
+                            selfSigned: boolean;
+                            fingerprintSha256: string;
+                        };
+                        /** @description The intermediate certificates presented after it, in order */
+                        chain: {
+                            /** @description Its common name (or the whole subject when it has none) */
+                            subject: string;
+                            issuer: string;
+                            altNames: string[];
+                            /** Format: date-time */
+                            validFrom: string;
+                            /** Format: date-time */
+                            validTo: string;
+                            /** @description Whole days until validTo (negative: expired) */
+                            daysLeft: number;
+                            /** @description Ends within 30 days, or has ended */
+                            expiring: boolean;
+                            selfSigned: boolean;
+                            fingerprintSha256: string;
+                        }[];
+                        /** @description A signing request made on the appliance whose certificate is not installed yet */
+                        request: {
+                            /** @description The PKCS#10 request, for the certificate authority */
+                            pem: string;
+                            commonName: string;
+                            altNames: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                        } | null;
                     };
                 };
             };

@@ -1,4 +1,5 @@
 import { Alert } from '@patternfly/react-core';
+import { Link } from 'react-router-dom';
 import { api, unwrap, type Schemas } from '../api/client';
 import { useLoad } from '../api/useLoad';
 import { NotLoaded } from '../components/NotLoaded';
@@ -35,9 +36,20 @@ export function OverviewTab() {
   const loaded = useLoad(() => unwrap(api.GET('/api/admin/overview')));
   const { data } = loaded;
   if (!data) return <NotLoaded loaded={loaded} what="the overview" />;
-  const { licensing } = data;
+  const { licensing, certificate } = data;
   return (
     <>
+      {certificate?.expiring && (
+        <Alert
+          variant="warning"
+          isInline
+          className="oig-gap"
+          id="overview-certificate-warning"
+          title={certificate.daysLeft < 0 ? `The TLS certificate for ${certificate.subject} has expired` : `The TLS certificate for ${certificate.subject} expires in ${certificate.daysLeft} days`}
+        >
+          Applications that check it refuse to connect once it has expired. <Link to="/server/certificates">Install a new one in Server Manager, Certificates.</Link>
+        </Alert>
+      )}
       <Panel id="overview-panel" title="Overview">
         <Facts
           ariaLabel="Gateway overview"

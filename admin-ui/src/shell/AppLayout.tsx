@@ -80,6 +80,9 @@ export function AppLayout({ onLogout, loggingOut, children }: AppLayoutProps) {
             {item('/server/password', 'Administrator Password', pathname === '/server/password')}
             {item('/server/backup', 'Backup and Restore', pathname === '/server/backup')}
             {item('/server/networks', 'Networks', pathname === '/server/networks')}
+            {item('/server/certificates', 'Certificates', pathname === '/server/certificates')}
+            {item('/server/time', 'Date and time', pathname === '/server/time')}
+            {item('/server/logs', 'View log files', pathname === '/server/logs')}
             {item('/server/power', 'Reboot or Shut Down', pathname === '/server/power')}
           </NavGroup>
         </Nav>

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { helperError } from './errors';
+import type { LogSource } from './protocol';
 
 /**
  * Where the helper finds what it backs up and restores. The appliance uses the defaults; the
@@ -34,8 +35,40 @@ export interface HelperConfig {
   };
   /** Reboot and shut down: this program with `reboot` or `poweroff` as its last argument. */
   readonly powerCommand: readonly string[];
+  /** View log files: where each log the panel offers is read from. */
+  readonly logs: {
+    /** journalctl, run with `-u UNIT -o short-iso --no-pager --quiet` and `-r`/`-n N`. */
+    readonly journalCommand: readonly string[];
+    readonly sources: Readonly<Record<LogSource, LogPlace>>;
+  };
+  /** Certificates: the files nginx presents on 443 and how it is told to load them again. */
+  readonly tls: {
+    readonly dir: string;
+    /** Makes nginx read its files again without dropping connections (systemctl reload nginx). */
+    readonly reloadCommand: readonly string[];
+    /** Where nginx answers TLS, to see the certificate it presents after the reload. */
+    readonly servedAt: { readonly host: string; readonly port: number };
+  };
   /** This release; a backup from a newer one is refused. */
   readonly productVersion: string;
+}
+
+/** A journald unit's messages, or a plain file (nginx writes its own). */
+export type LogPlace = { readonly unit: string } | { readonly file: string };
+
+/**
+ * The logs of View log files, as data: the source names of the protocol, each with its unit or
+ * its file under the log directory (nginx's paths are Debian's defaults: appliance/nginx/openoig.conf
+ * sets none of its own).
+ */
+export function logSources(gatewayUnit: string, nginxLogDir: string): Record<LogSource, LogPlace> {
+  return {
+    gateway: { unit: gatewayUnit },
+    'nginx-access': { file: path.join(nginxLogDir, 'access.log') },
+    'nginx-error': { file: path.join(nginxLogDir, 'error.log') },
+    firstboot: { unit: 'openoig-firstboot.service' },
+    helper: { unit: 'openoig-helper.service' },
+  };
 }
 
 const DEFAULTS = {
@@ -53,6 +86,11 @@ const DEFAULTS = {
   healthUrl: 'http://127.0.0.1:8080/health',
   healthTimeoutMs: '300000',
   powerCommand: '/usr/bin/systemctl',
+  journalCommand: '/usr/bin/journalctl',
+  nginxLogDir: '/var/log/nginx',
+  tlsDir: '/etc/openoig/tls',
+  nginxReloadCommand: '/usr/bin/systemctl reload nginx.service',
+  tlsPort: '443',
 };
 
 function integer(name: string, value: string, min: number, max: number): number {
@@ -68,6 +106,7 @@ function absolute(name: string, value: string): string {
 
 export function loadHelperConfig(env: NodeJS.ProcessEnv, productVersion: string): HelperConfig {
   const get = (name: string, fallback: string): string => env[name] ?? fallback;
+  const gatewayUnit = get('OIG_HELPER_GATEWAY_UNIT', DEFAULTS.gatewayUnit);
   return {
     stateDir: absolute('OIG_HELPER_STATE_DIR', get('OIG_HELPER_STATE_DIR', DEFAULTS.stateDir)),
     etcDir: absolute('OIG_HELPER_ETC_DIR', get('OIG_HELPER_ETC_DIR', DEFAULTS.etcDir)),
@@ -80,7 +119,7 @@ export function loadHelperConfig(env: NodeJS.ProcessEnv, productVersion: string)
       binDir: env.OIG_HELPER_PG_BIN_DIR ? absolute('OIG_HELPER_PG_BIN_DIR', env.OIG_HELPER_PG_BIN_DIR) : '',
     },
     gateway: {
-      unit: get('OIG_HELPER_GATEWAY_UNIT', DEFAULTS.gatewayUnit),
+      unit: gatewayUnit,
       user: get('OIG_HELPER_GATEWAY_USER', DEFAULTS.gatewayUser),
       migrateCommand: get('OIG_HELPER_MIGRATE_COMMAND', DEFAULTS.migrateCommand).split(' ').filter(Boolean),
       migrationsDir: absolute('OIG_HELPER_MIGRATIONS_DIR', get('OIG_HELPER_MIGRATIONS_DIR', DEFAULTS.migrationsDir)),
@@ -88,6 +127,15 @@ export function loadHelperConfig(env: NodeJS.ProcessEnv, productVersion: string)
       healthTimeoutMs: integer('OIG_HELPER_HEALTH_TIMEOUT_MS', get('OIG_HELPER_HEALTH_TIMEOUT_MS', DEFAULTS.healthTimeoutMs), 1000, 3_600_000),
     },
     powerCommand: get('OIG_HELPER_POWER_COMMAND', DEFAULTS.powerCommand).split(' ').filter(Boolean),
+    logs: {
+      journalCommand: get('OIG_HELPER_JOURNAL_COMMAND', DEFAULTS.journalCommand).split(' ').filter(Boolean),
+      sources: logSources(gatewayUnit, absolute('OIG_HELPER_NGINX_LOG_DIR', get('OIG_HELPER_NGINX_LOG_DIR', DEFAULTS.nginxLogDir))),
+    },
+    tls: {
+      dir: absolute('OIG_HELPER_TLS_DIR', get('OIG_HELPER_TLS_DIR', DEFAULTS.tlsDir)),
+      reloadCommand: get('OIG_HELPER_NGINX_RELOAD_COMMAND', DEFAULTS.nginxReloadCommand).split(' ').filter(Boolean),
+      servedAt: { host: '127.0.0.1', port: integer('OIG_HELPER_TLS_PORT', get('OIG_HELPER_TLS_PORT', DEFAULTS.tlsPort), 1, 65535) },
+    },
     productVersion,
   };
 }

@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
 import { run } from './run';
 import { NetworkPanel } from './system/network-panel';
+import { LogFiles } from './system/log-files';
+import { DateTimePanel } from './system/date-time';
+import { applianceCertificates, type Certificates } from './system/certificates';
 import { createBackup, type Progress } from './backup';
 import { BackupStore } from './backup-store';
 import { jobsDir, type HelperConfig } from './config';
@@ -56,10 +59,16 @@ export class HelperService {
   readonly store: BackupStore;
   readonly journal: JobJournal;
   readonly scheduled: ScheduledBackups;
+  /** View log files: reads only, so not one of the jobs (a log can be read during a restore). */
+  readonly logs: LogFiles;
   private readonly pg: PostgresAdmin;
   private running: JobRecord | undefined;
 
   readonly network: NetworkPanel;
+  /** Server Manager, Date and time: not a job (a zone or NTP change stops nothing). */
+  readonly dateTime: DateTimePanel;
+  /** Server Manager, Certificates: not a job either (nginx reloads gracefully, nothing else stops). */
+  readonly certificates: Certificates;
 
   constructor(
     private readonly config: HelperConfig,
@@ -67,12 +76,18 @@ export class HelperService {
     private readonly log: HelperLog,
     /** The appliance's own by default; the tests give one on a scratch tree. */
     network?: NetworkPanel,
+    certificates?: Certificates,
+    /** The appliance's own by default (timedatectl, the files under /); the tests give one on a scratch tree. */
+    dateTime?: DateTimePanel,
   ) {
     this.network = network ?? applianceNetworkPanel(config, log);
+    this.dateTime = dateTime ?? new DateTimePanel({ sys: { root: '/', run: (program, args) => run(program, args) }, log });
+    this.certificates = certificates ?? applianceCertificates(config, log);
     this.store = new BackupStore(config);
     this.journal = new JobJournal(jobsDir(config));
     this.pg = new PostgresAdmin(config.database);
     this.scheduled = new ScheduledBackups(config, this, log);
+    this.logs = new LogFiles(config.logs, log);
   }
 
   /** Refuses a second job while one runs, before anything of it starts (an upload included). */

@@ -5,7 +5,8 @@ import { Type, type Static } from '@sinclair/typebox';
  * One request per connection on the unix socket: the client writes one JSON line (a
  * HelperRequest), then for an upload the archive's bytes, then ends its side. The helper answers
  * with JSON lines (Frame): progress frames, then one result or error frame. A download answers
- * one `download` frame and then the archive's bytes until the socket ends.
+ * one `download` frame and then the archive's bytes until the socket ends; a log download the
+ * same way, with a `log` frame (the text is streamed, so no JSON frame ever holds a whole log).
  *
  * The command set is deliberately narrow: each request is checked against this schema before
  * anything runs, and names a backup by its file name only (never a path).
@@ -67,6 +68,107 @@ export interface PowerOutcome {
   readonly at: string;
 }
 
+/**
+ * Server Manager, View log files (issue #13): a log is named by what it is, never by a path; where
+ * each is read from is the helper's own table (config.ts).
+ */
+export const LOG_SOURCES = ['gateway', 'nginx-access', 'nginx-error', 'firstboot', 'helper'] as const;
+export type LogSource = (typeof LOG_SOURCES)[number];
+export const LogSourceSchema = Type.Union(LOG_SOURCES.map((s) => Type.Literal(s)));
+/** Case-insensitive substring; one line of text (no control characters). */
+export const LOG_FILTER_MAX_LENGTH = 200;
+export const LogFilter = Type.String({ minLength: 1, maxLength: LOG_FILTER_MAX_LENGTH, pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f]*$' });
+export const LOG_LINES_DEFAULT = 500;
+export const LOG_LINES_MAX = 1000;
+/** The largest tail a download may ask for; without `lastMiB` the whole log is streamed. */
+export const LOG_DOWNLOAD_MAX_MIB = 256;
+
+export interface LogLines {
+  readonly source: LogSource;
+  readonly filter: string | null;
+  /** Oldest first, newest last; each cut at LOG_LINE_MAX_CHARS. */
+  readonly lines: readonly string[];
+  /** False when the search stopped before the log's beginning (enough lines, or the scan cap). */
+  readonly complete: boolean;
+}
+
+export interface LogDownload {
+  readonly source: LogSource;
+  readonly fileName: string;
+  readonly lastMiB: number | null;
+}
+
+/** Server Manager, Certificates (issue #13): PEM texts, each capped (a certificate with a long chain stays far below). */
+const Pem = Type.String({ maxLength: 65_536, contentMediaType: 'application/x-pem-file' });
+export const CertificateInstall = Type.Object(
+  {
+    certificate: Type.String({ minLength: 1, maxLength: 65_536, contentMediaType: 'application/x-pem-file' }),
+    chain: Type.Optional(Pem),
+    /** Left out: the key of the signing request made on the appliance. */
+    key: Type.Optional(Pem),
+  },
+  { additionalProperties: false },
+);
+export type CertificateInstall = Static<typeof CertificateInstall>;
+export const CertificateRequestFields = Type.Object(
+  {
+    commonName: Type.String({ minLength: 1, maxLength: 253 }),
+    altNames: Type.Array(Type.String({ minLength: 1, maxLength: 253 }), { maxItems: 20 }),
+    organization: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    /** Two capital letters; checked by certificate-request.ts, which says so in words. */
+    country: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+export type CertificateRequestFields = Static<typeof CertificateRequestFields>;
+export interface CertificateFacts {
+  readonly subject: string;
+  readonly issuer: string;
+  readonly altNames: readonly string[];
+  readonly validFrom: string;
+  readonly validTo: string;
+  readonly daysLeft: number;
+  /** Ends within EXPIRY_WARNING_DAYS (or has ended). */
+  readonly expiring: boolean;
+  readonly selfSigned: boolean;
+  readonly fingerprintSha256: string;
+}
+export interface CertificateView {
+  readonly certificate: CertificateFacts;
+  readonly chain: readonly CertificateFacts[];
+  /** A signing request made here whose certificate is not installed yet. */
+  readonly request: { readonly pem: string; readonly commonName: string; readonly altNames: readonly string[]; readonly createdAt: string } | null;
+}
+
+/**
+ * Server Manager, Date and time (issue #13): the time zone (checked against the appliance's tzdata
+ * by the helper) and the NTP servers (none: Debian's pool, timesyncd's default).
+ */
+export const NTP_SERVERS_MAX = 4;
+export const TimeChange = Type.Object(
+  {
+    timezone: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*$' }),
+    ntpServers: Type.Array(Type.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9][A-Za-z0-9.-]*$' }), { maxItems: NTP_SERVERS_MAX }),
+  },
+  { additionalProperties: false },
+);
+export type TimeChange = Static<typeof TimeChange>;
+
+export interface TimeView {
+  readonly timezone: string;
+  /** The appliance's clock, UTC. */
+  readonly now: string;
+  /** timesyncd is on. */
+  readonly ntpEnabled: boolean;
+  readonly synchronized: boolean;
+  /** Those the administrator set; empty: Debian's pool. */
+  readonly ntpServers: readonly string[];
+  /** The server timesyncd talks to now (name and address), when it has one. */
+  readonly serverInUse: string | null;
+  /** The zones the appliance knows, for the choice. */
+  readonly zones: readonly string[];
+}
+
 /** Server Manager, Networks (issue #13): DHCP, or a static IPv4 address (checked as first boot checks it). */
 const Ipv4 = Type.String({ pattern: '^[0-9]{1,3}(\\.[0-9]{1,3}){3}$', maxLength: 15 });
 export const NetworkChange = Type.Union([
@@ -120,11 +222,19 @@ export const HelperRequest = Type.Union([
   request('target.clear', {}),
   request('target.list', {}),
   request('restore.remote', { jobId: Type.Optional(JobId), name: BackupName, passphrase: Type.Optional(Passphrase) }),
+  request('logs.read', { source: LogSourceSchema, filter: Type.Optional(LogFilter), lines: Type.Optional(Type.Integer({ minimum: 1, maximum: LOG_LINES_MAX })) }),
+  /** Answered by one `log` frame and then the text until the connection ends. */
+  request('logs.download', { source: LogSourceSchema, lastMiB: Type.Optional(Type.Integer({ minimum: 1, maximum: LOG_DOWNLOAD_MAX_MIB })) }),
+  request('time.get', {}),
+  request('time.set', { change: TimeChange }),
   /** Refused while a backup or restore runs. */
   request('power.action', { action: PowerAction }),
   request('network.get', {}),
   request('network.set', { change: NetworkChange }),
   request('network.confirm', { token: NetworkToken }),
+  request('certificate.get', {}),
+  request('certificate.install', { install: CertificateInstall }),
+  request('certificate.request', { fields: CertificateRequestFields }),
 ]);
 export type HelperRequest = Static<typeof HelperRequest>;
 export type HelperCommand = HelperRequest['command'];
@@ -208,8 +318,13 @@ export const HELPER_ERROR_CODES = [
   'OIG_BACKUP_TARGET_HOST_KEY',
   'OIG_BACKUP_TARGET_REFUSED',
   'OIG_BACKUP_TARGET_UNREACHABLE',
+  'OIG_LOG_UNREADABLE',
+  'OIG_TIME_INVALID',
   'OIG_NETWORK_INVALID',
   'OIG_NETWORK_CONFIRM_REFUSED',
+  'OIG_CERTIFICATE_INVALID',
+  'OIG_CERTIFICATE_REFUSED',
+  'OIG_CERTIFICATE_NOT_SERVED',
   'OIG_HELPER_INTERNAL',
 ] as const;
 export type HelperErrorCode = (typeof HELPER_ERROR_CODES)[number];
@@ -218,4 +333,6 @@ export type Frame =
   | { readonly type: 'progress'; readonly step: string; readonly percent: number }
   | { readonly type: 'result'; readonly value: unknown }
   | { readonly type: 'download'; readonly info: BackupInfo }
+  /** A log download: the text follows until the connection ends (its size is not known before). */
+  | { readonly type: 'log'; readonly info: LogDownload }
   | { readonly type: 'error'; readonly code: HelperErrorCode; readonly message: string };

@@ -9,7 +9,7 @@ import { workDir, type HelperConfig } from './config';
 import { failureOf, helperError } from './errors';
 import type { HelperLog, HelperService } from './helper-service';
 import { networkChangeProblems } from './firstboot/settings';
-import { HelperRequest, type Frame } from './protocol';
+import { HelperRequest, LOG_LINES_DEFAULT, type Frame } from './protocol';
 
 /**
  * The helper's unix socket (systemd opens it: root:oig 0660, so only root and the gateway's
@@ -116,7 +116,7 @@ export function createHelperServer(service: HelperService, config: HelperConfig,
       try {
         const { line, rest } = await readRequestLine(socket);
         const request = parseRequest(line);
-        const named = 'name' in request ? { name: request.name } : 'host' in request ? { host: request.host } : 'target' in request ? { host: request.target.host } : 'action' in request ? { action: request.action } : {};
+        const named = 'name' in request ? { name: request.name } : 'host' in request ? { host: request.host } : 'target' in request ? { host: request.target.host } : 'action' in request ? { action: request.action } : 'source' in request ? { source: request.source } : {};
         log.info({ command: request.command, ...named, ...('jobId' in request && request.jobId ? { jobId: request.jobId } : {}) }, 'helper request');
         switch (request.command) {
           case 'backup.list':
@@ -176,9 +176,34 @@ export function createHelperServer(service: HelperService, config: HelperConfig,
             send({ type: 'result', value: await service.network.change(request.change) });
             break;
           }
+          case 'certificate.get':
+            send({ type: 'result', value: await service.certificates.view() });
+            break;
+          case 'certificate.install':
+            send({ type: 'result', value: await service.certificates.install(request.install) });
+            break;
+          case 'certificate.request':
+            send({ type: 'result', value: await service.certificates.makeRequest(request.fields) });
+            break;
           case 'network.confirm':
             send({ type: 'result', value: await service.network.confirm(request.token) });
             break;
+          case 'time.get':
+            send({ type: 'result', value: await service.dateTime.view() });
+            break;
+          case 'time.set':
+            send({ type: 'result', value: await service.dateTime.change(request.change) });
+            break;
+          case 'logs.read':
+            send({ type: 'result', value: await service.logs.latest(request.source, request.filter, request.lines ?? LOG_LINES_DEFAULT) });
+            break;
+          case 'logs.download': {
+            // Streamed after its frame, as a backup is: a log can be far larger than any frame.
+            const { info, bytes } = await service.logs.download(request.source, request.lastMiB);
+            send({ type: 'log', info });
+            await pipeline(bytes, socket, { end: false });
+            break;
+          }
           case 'power.action':
             send({ type: 'result', value: service.power(request.action) });
             break;

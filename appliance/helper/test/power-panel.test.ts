@@ -1,24 +1,19 @@
-import type net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminLogin, expectNoSeriousA11yViolations, expectText, keepScreenshotOnFailure, launchBrowser, newPage } from '../../../admin-ui/test/support/browser';
-import { HelperService } from '../src/helper-service';
-import { createHelperServer } from '../src/server';
+import { expectNoSeriousA11yViolations, expectText, keepScreenshotOnFailure } from '../../../admin-ui/test/support/browser';
+import type { HelperService } from '../src/helper-service';
 import { adminSession } from './support/admin-session';
-import { makeTestAppliance, type TestAppliance } from './support/test-appliance';
+import { startPanelHarness, type PanelHarness } from './support/panel-harness';
+import type { TestAppliance } from './support/test-appliance';
 
 /**
  * Server Manager > Reboot or Shut Down (issue #13), in Debian's Chromium against the real gateway
  * and the real helper behind its socket; a recorder stands in for `systemctl reboot|poweroff`.
  * The image test reboots a booted appliance the same way.
  */
-const quiet = { info: () => {}, error: () => {} };
+let harness: PanelHarness;
 let app: TestAppliance;
 let helper: HelperService;
-let server: net.Server;
-let browser: Browser;
 let page: Page;
 
 const statusAlert = () => page.locator('.pf-v6-c-alert').first();
@@ -29,22 +24,11 @@ async function actionsAfterDelay(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  const socket = path.join(os.tmpdir(), `openoig-helper-power-${process.pid}.sock`);
-  app = await makeTestAppliance('power', { OIG_HELPER_SOCKET: socket });
-  helper = new HelperService(app.config, app.gateway, quiet);
-  server = createHelperServer(helper, app.config, quiet);
-  await new Promise<void>((resolve) => server.listen(socket, resolve));
-  await app.startGateway();
-  browser = await launchBrowser();
-  page = await newPage(browser);
-  await adminLogin(page, app.baseUrl, app.adminPassword);
+  harness = await startPanelHarness('power');
+  ({ app, helper, page } = harness);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-  await app?.close();
-});
+afterAll(async () => harness?.close());
 
 describe('Server Manager, Reboot or Shut Down', () => {
   keepScreenshotOnFailure(() => page);

@@ -2,7 +2,7 @@ import net from 'node:net';
 import { PassThrough } from 'node:stream';
 import { HELPER_PROTOCOL_VERSION, type Frame, type HelperRequest } from '@openoig/helper/protocol';
 import type { BackupInfo, JobRecord, PrivilegedHelper, ProgressListener, RemoteBackup, RestoreOutcome, ScannedHostKey, Schedule, ScheduleView, SftpTarget } from '../domain/backups/ports';
-import type { ApplianceControl, NetworkChange, NetworkChanged, NetworkView, PowerAction, PowerOutcome } from '../domain/system/ports';
+import type { ApplianceControl, CertificateInstall, CertificateRequestFields, CertificateView, LogDownload, LogLines, LogSource, NetworkChange, NetworkChanged, NetworkView, PowerAction, PowerOutcome, TimeChange, TimeView } from '../domain/system/ports';
 import { oigError, type OigErrorCode } from '../errors';
 
 /**
@@ -10,6 +10,8 @@ import { oigError, type OigErrorCode } from '../errors';
  * request per connection, answered in JSON lines (appliance/helper/src/protocol.ts).
  */
 type Body<R> = R extends { version: number } ? Omit<R, 'version'> : never;
+/** A frame after which the rest of the connection is a file's bytes (a backup, a log's text). */
+type DownloadFrame = Extract<Frame, { type: 'download' | 'log' }>;
 
 // The helper's codes are the gateway's own, apart from the job one (a job id the admin API named).
 const codeOf = (code: string): OigErrorCode => (code === 'OIG_HELPER_JOB_NOT_FOUND' ? 'OIG_ADMIN_JOB_NOT_FOUND' : (code as OigErrorCode));
@@ -18,10 +20,10 @@ export class HelperSocketClient implements PrivilegedHelper, ApplianceControl {
   constructor(private readonly socketPath: string) {}
 
   /**
-   * Sends one request (and an upload's bytes) and reads frames; a `download` frame hands the
-   * rest of the connection to the caller as the archive's bytes.
+   * Sends one request (and an upload's bytes) and reads frames; a `download` or `log` frame hands
+   * the rest of the connection to the caller as the file's bytes.
    */
-  private call<T>(request: Body<HelperRequest>, options: { progress?: ProgressListener; upload?: AsyncIterable<Uint8Array>; download?: (info: BackupInfo, bytes: PassThrough) => void } = {}): Promise<T> {
+  private call<T>(request: Body<HelperRequest>, options: { progress?: ProgressListener; upload?: AsyncIterable<Uint8Array>; download?: (frame: DownloadFrame, bytes: PassThrough) => void } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const socket = net.createConnection(this.socketPath);
       let buffered = '';
@@ -60,12 +62,12 @@ export class HelperSocketClient implements PrivilegedHelper, ApplianceControl {
           if (frame.type === 'progress') options.progress?.(frame.step, frame.percent);
           else if (frame.type === 'result') settle(() => resolve(frame.value as T));
           else if (frame.type === 'error') settle(() => reject(oigError(codeOf(frame.code), frame.message)));
-          else if (frame.type === 'download' && options.download) {
+          else if ((frame.type === 'download' || frame.type === 'log') && options.download) {
             downloading = new PassThrough();
             const bytes = downloading;
             if (buffered.length > 0) bytes.write(Buffer.from(buffered, 'latin1'));
             buffered = '';
-            options.download(frame.info, bytes);
+            options.download(frame, bytes);
             settle(() => resolve(undefined as T));
           }
         }
@@ -87,7 +89,7 @@ export class HelperSocketClient implements PrivilegedHelper, ApplianceControl {
 
   async readBackup(name: string): Promise<{ info: BackupInfo; bytes: AsyncIterable<Uint8Array> }> {
     let found: { info: BackupInfo; bytes: AsyncIterable<Uint8Array> } | undefined;
-    await this.call({ command: 'backup.read', name }, { download: (info, bytes) => (found = { info, bytes }) });
+    await this.call({ command: 'backup.read', name }, { download: (frame, bytes) => frame.type === 'download' && (found = { info: frame.info, bytes }) });
     return found as { info: BackupInfo; bytes: AsyncIterable<Uint8Array> };
   }
 
@@ -139,6 +141,25 @@ export class HelperSocketClient implements PrivilegedHelper, ApplianceControl {
     return this.call({ command: 'power.action', action });
   }
 
+  time(): Promise<TimeView> {
+    return this.call({ command: 'time.get' });
+  }
+
+  setTime(change: TimeChange): Promise<TimeView> {
+    return this.call({ command: 'time.set', change });
+  }
+
+  readLog(source: LogSource, filter: string | undefined, lines: number): Promise<LogLines> {
+    return this.call({ command: 'logs.read', source, lines, ...(filter ? { filter } : {}) });
+  }
+
+  async downloadLog(source: LogSource, lastMiB: number | undefined): Promise<{ info: LogDownload; bytes: AsyncIterable<Uint8Array> }> {
+    let found: { info: LogDownload; bytes: AsyncIterable<Uint8Array> } | undefined;
+    await this.call({ command: 'logs.download', source, ...(lastMiB ? { lastMiB } : {}) }, { download: (frame, bytes) => frame.type === 'log' && (found = { info: frame.info, bytes }) });
+    if (!found) throw oigError('OIG_HELPER_INTERNAL', 'The privileged helper answered a log download with something else.');
+    return found;
+  }
+
   network(): Promise<NetworkView> {
     return this.call({ command: 'network.get' });
   }
@@ -150,10 +171,22 @@ export class HelperSocketClient implements PrivilegedHelper, ApplianceControl {
   confirmNetwork(token: string): Promise<NetworkView> {
     return this.call({ command: 'network.confirm', token });
   }
+
+  certificate(): Promise<CertificateView> {
+    return this.call({ command: 'certificate.get' });
+  }
+
+  installCertificate(install: CertificateInstall): Promise<CertificateView> {
+    return this.call({ command: 'certificate.install', install });
+  }
+
+  requestCertificate(fields: CertificateRequestFields): Promise<CertificateView> {
+    return this.call({ command: 'certificate.request', fields });
+  }
 }
 
 /** No helper configured (npm start, tests): every call says so, in words. */
 export const unavailableHelper: PrivilegedHelper & ApplianceControl = new Proxy({} as PrivilegedHelper & ApplianceControl, {
   get: () => () =>
-    Promise.reject(oigError('OIG_HELPER_UNAVAILABLE', 'Backup and restore, reboot and shut down need the appliance’s privileged helper (OIG_HELPER_SOCKET), which this gateway does not have.')),
+    Promise.reject(oigError('OIG_HELPER_UNAVAILABLE', 'Backup and restore, the network, the certificate, the log files, date and time, reboot and shut down need the appliance’s privileged helper (OIG_HELPER_SOCKET), which this gateway does not have.')),
 });

@@ -71,9 +71,11 @@ async function refuseUnboundedNumbers(request: FastifyRequest): Promise<void> {
 const isTextRule = (error: FastifySchemaValidationError): boolean =>
   error.keyword === 'pattern' && [SINGLE_LINE_PATTERN, TEXT_DOCUMENT_PATTERN].includes(String((error.params as { pattern?: unknown }).pattern));
 
-/** Ajv's message, or the text rule's in words rather than as its pattern. */
+/** Ajv's message, or the text rule's in words rather than as its pattern, or an enum's values (Ajv only says "one of the allowed values"). */
 export function validationMessage(error: FastifySchemaValidationError): string | undefined {
-  return isTextRule(error) ? CONTROL_CHARACTERS_MESSAGE : error.message;
+  if (isTextRule(error)) return CONTROL_CHARACTERS_MESSAGE;
+  const allowed = error.keyword === 'enum' ? (error.params as { allowedValues?: unknown }).allowedValues : undefined;
+  return Array.isArray(allowed) ? `must be one of ${allowed.join(', ')}` : error.message;
 }
 
 /** fastify's own wording of a refused request (`body/name must …`), with the text rule in words. */

@@ -74,12 +74,14 @@ const OPERATIONS = [
 /**
  * Backup and restore, power and the network need the appliance's privileged helper, which this
  * gateway has not: here they are documented and answer 503 OIG_HELPER_UNAVAILABLE; the helper's
- * own tests (appliance/helper/test/admin-backups.test.ts, power-panel, networks-panel) exercise
+ * own tests (appliance/helper/test/admin-backups.test.ts, power-panel, networks-panel, logs-panel, date-time-panel, certificates-panel) exercise
  * them through a gateway that has one.
  */
 const BACKUP_OPERATIONS = ['GET /backups', 'POST /backups', 'GET /backups/{name}', 'DELETE /backups/{name}', 'POST /backups/{name}/restore', 'POST /restore', 'GET /jobs/{id}',
   'GET /backups/schedule', 'PUT /backups/schedule', 'POST /backups/target/scan', 'PUT /backups/target', 'DELETE /backups/target', 'GET /backups/target/backups', 'POST /backups/target/backups/{name}/restore',
   'POST /system/power', 'GET /network', 'PUT /network', 'POST /network/confirm',
+  'GET /system/logs/{source}', 'GET /system/logs/{source}/download', 'GET /system/time', 'PUT /system/time',
+  'GET /certificate', 'PUT /certificate', 'POST /certificate/request',
 ].sort();
 const ALL_OPERATIONS = [...OPERATIONS, ...BACKUP_OPERATIONS].sort();
 
@@ -284,8 +286,9 @@ describe('the OpenAPI document', () => {
       for (const errors of ['4XX', '5XX']) expect(op.responses[errors]?.content?.['application/json']?.schema, `${key} ${errors}`).toEqual(expect.objectContaining({ $ref: '#/components/schemas/Error' }));
       for (const [code, response] of Object.entries(op.responses)) {
         expect(response.description, `${key} ${code}`).toBeTruthy();
-        // The one answer that is not JSON: a backup file, downloaded.
-        const type = key === 'GET /backups/{name}' && code === '200' ? 'application/octet-stream' : 'application/json';
+        // The answers that are not JSON: a backup file and a log, downloaded.
+        const downloads: Record<string, string> = { 'GET /backups/{name}': 'application/octet-stream', 'GET /system/logs/{source}/download': 'text/plain' };
+        const type = (code === '200' && downloads[key]) || 'application/json';
         if (code !== '204') expect(response.content?.[type]?.schema, `${key} ${code}`).toBeDefined();
       }
     }

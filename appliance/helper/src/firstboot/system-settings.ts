@@ -43,11 +43,14 @@ export async function applyTimezone(sys: SystemFiles, zone: string): Promise<voi
   await writeSystemFile(path.join(sys.root, 'etc/timezone'), `${zone}\n`);
 }
 
+/** timesyncd's drop-in with the NTP servers (first boot's, or Server Manager's Date and time). */
+export const NTP_DROP_IN = 'etc/systemd/timesyncd.conf.d/openoig.conf';
+
 /** No servers: timesyncd's default (Debian's pool), so the drop-in is removed. */
 export async function applyNtp(sys: SystemFiles, servers: readonly string[]): Promise<void> {
-  const dropIn = path.join(sys.root, 'etc/systemd/timesyncd.conf.d/openoig.conf');
+  const dropIn = path.join(sys.root, NTP_DROP_IN);
   if (servers.length === 0) await unlink(dropIn).catch(() => undefined);
-  else await writeSystemFile(dropIn, `# Written by OpenOIG first boot (oig.ntp.servers).\n[Time]\nNTP=${servers.join(' ')}\n`);
+  else await writeSystemFile(dropIn, `# Written by OpenOIG (first boot's oig.ntp.servers, or Server Manager's Date and time).\n[Time]\nNTP=${servers.join(' ')}\n`);
   await sys.run?.('systemctl', ['try-restart', 'systemd-timesyncd.service']);
 }
 

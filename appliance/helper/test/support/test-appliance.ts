@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import { freeLoopbackPort } from '../../../../service/src/storage/embedded-postgres';
-import type { HelperConfig } from '../../src/config';
+import { logSources, type HelperConfig } from '../../src/config';
 import { gatewayEnvironment } from '../../src/env-file';
 import { waitForHealthyGateway, type GatewayControl } from '../../src/gateway-control';
 import { PostgresAdmin } from '../../src/postgres-admin';
@@ -73,9 +73,51 @@ export interface TestAppliance {
   readonly scratch: string;
   /** The reboot and shut-down requests the helper carried out (a recorder stands in for systemctl). */
   powerActions(): Promise<string[]>;
+  /**
+   * View log files' fixtures: a unit's journal is `<journalDir>/<unit>.log` (oldest first), read by
+   * a stand-in for journalctl that records its arguments; nginx's logs are files in `nginxLogDir`.
+   */
+  readonly journalDir: string;
+  readonly nginxLogDir: string;
+  journalCalls(): Promise<string[]>;
   /** Starts the gateway and waits for it (the first start migrates the new database). */
   startGateway(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** journalctl's `-u UNIT [-r] [-n N]` over a fixture file; the other options are checked by the tests. */
+const STAND_IN_JOURNALCTL = `#!/bin/sh
+echo "$*" >> '@CALLS@'
+unit='' n='' reverse=''
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -u) unit="$2"; shift ;;
+    -n) n="$2"; shift ;;
+    -o) shift ;;
+    -r) reverse=1 ;;
+  esac
+  shift
+done
+file="@DIR@/$unit.log"
+[ -f "$file" ] || exit 0
+if [ -n "$n" ]; then tail -n "$n" "$file"; else cat "$file"; fi | if [ -n "$reverse" ]; then tac; else cat; fi
+`;
+
+/** The logs' fixtures and the config that reads them (also for tests without an appliance). */
+export async function makeLogFixtures(scratch: string): Promise<{ config: HelperConfig['logs']; journalDir: string; nginxLogDir: string; journalCalls(): Promise<string[]> }> {
+  const journalDir = path.join(scratch, 'journal');
+  const nginxLogDir = path.join(scratch, 'nginx');
+  await mkdir(journalDir, { recursive: true });
+  await mkdir(nginxLogDir, { recursive: true });
+  const calls = path.join(scratch, 'journal-calls.log');
+  const journalctl = path.join(scratch, 'journalctl.sh');
+  await writeFile(journalctl, STAND_IN_JOURNALCTL.replaceAll('@DIR@', journalDir).replaceAll('@CALLS@', calls), { mode: 0o755 });
+  return {
+    config: { journalCommand: [journalctl], sources: logSources('openoig-gateway.service', nginxLogDir) },
+    journalDir,
+    nginxLogDir,
+    journalCalls: async () => (await readFile(calls, 'utf8').catch(() => '')).split('\n').filter(Boolean),
+  };
 }
 
 let count = 0;
@@ -99,6 +141,7 @@ export async function makeTestAppliance(name: string, extraEnv: Record<string, s
   const powerLog = path.join(scratch, 'power-actions.log');
   const powerRecorder = path.join(scratch, 'power-recorder.sh');
   await writeFile(powerRecorder, `#!/bin/sh\necho "$1" >> '${powerLog}'\n`, { mode: 0o755 });
+  const logFixtures = await makeLogFixtures(scratch);
   const config: HelperConfig = {
     stateDir,
     etcDir,
@@ -113,6 +156,9 @@ export async function makeTestAppliance(name: string, extraEnv: Record<string, s
     },
     // Records the action instead of rebooting the machine the tests run on.
     powerCommand: [powerRecorder],
+    logs: logFixtures.config,
+    // No nginx here: the certificates test gives the helper its own Certificates, with a TLS server in the test for nginx.
+    tls: { dir: path.join(etcDir, 'tls'), reloadCommand: ['/bin/false'], servedAt: { host: '127.0.0.1', port: 9 } },
     productVersion: PRODUCT_VERSION,
   };
   const pg = new PostgresAdmin(config.database);
@@ -126,6 +172,9 @@ export async function makeTestAppliance(name: string, extraEnv: Record<string, s
     adminPassword,
     scratch,
     powerActions: async () => (await readFile(powerLog, 'utf8').catch(() => '')).split('\n').filter(Boolean),
+    journalDir: logFixtures.journalDir,
+    nginxLogDir: logFixtures.nginxLogDir,
+    journalCalls: logFixtures.journalCalls,
     async startGateway() {
       await gateway.start();
       await gateway.waitHealthy(60_000);

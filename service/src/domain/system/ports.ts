@@ -1,16 +1,28 @@
-import type { NetworkChange, NetworkChanged, NetworkView, PowerAction, PowerOutcome } from '@openoig/helper/protocol';
+import type { CertificateInstall, CertificateRequestFields, CertificateView, LogDownload, LogLines, LogSource, NetworkChange, NetworkChanged, NetworkView, PowerAction, PowerOutcome, TimeChange, TimeView } from '@openoig/helper/protocol';
 
-export type { NetworkChange, NetworkChanged, NetworkView, PowerAction, PowerOutcome };
+export type { CertificateInstall, CertificateRequestFields, CertificateView, LogDownload, LogLines, LogSource, NetworkChange, NetworkChanged, NetworkView, PowerAction, PowerOutcome, TimeChange, TimeView };
 
 /**
  * The appliance itself as Server Manager changes it, done by the privileged helper (design
- * decision 6): reboot and shut down, the network; certificates and time come next.
+ * decision 6): reboot and shut down, its logs, date and time, the network, the TLS certificate.
  */
 export interface ApplianceControl {
   /** Refused while a backup or restore runs (OIG_HELPER_BUSY). */
   power(action: PowerAction): Promise<PowerOutcome>;
+  /** The newest `lines` lines of a log, those holding `filter` (case-insensitive) when given. */
+  readLog(source: LogSource, filter: string | undefined, lines: number): Promise<LogLines>;
+  /** The whole log, or about its last `lastMiB` MiB in whole lines, streamed. */
+  downloadLog(source: LogSource, lastMiB: number | undefined): Promise<{ info: LogDownload; bytes: AsyncIterable<Uint8Array> }>;
+  time(): Promise<TimeView>;
+  /** The zone checked against the appliance's tzdata (OIG_TIME_INVALID), the NTP servers written for timesyncd. */
+  setTime(change: TimeChange): Promise<TimeView>;
   network(): Promise<NetworkView>;
   /** Applied and checked; it goes back unless confirmed with the answered token within 60 s. */
   changeNetwork(change: NetworkChange): Promise<NetworkChanged>;
   confirmNetwork(token: string): Promise<NetworkView>;
+  certificate(): Promise<CertificateView>;
+  /** Checked (key, validity, chain), installed, and nginx reloaded; taken back when nginx does not present it. */
+  installCertificate(install: CertificateInstall): Promise<CertificateView>;
+  /** A new key kept on the appliance, and its signing request. */
+  requestCertificate(fields: CertificateRequestFields): Promise<CertificateView>;
 }

@@ -52,7 +52,7 @@ export async function registerAdminOpenApi(scope: FastifyInstance): Promise<void
         { name: 'overview', description: 'The Overview tab' },
         { name: 'usage', description: 'The usage report, its mail server and deliveries; current usage' },
         { name: 'backups', description: 'Backup and restore (Server Manager), done by the appliance’s privileged helper' },
-        { name: 'system', description: 'The appliance itself (Server Manager): reboot and shut down, done by the privileged helper' },
+        { name: 'system', description: 'The appliance itself (Server Manager), done by the privileged helper: the network, date and time, the log files, reboot and shut down' },
       ],
     },
     // The shared response schemas keep their names in components.schemas (Account, Session, ...).

@@ -27,6 +27,7 @@ import { networkElementRoutes } from './routes/network-element-routes';
 import { optionsRoutes } from './routes/options-routes';
 import { overviewRoutes } from './routes/overview-routes';
 import { sessionRoutes } from './routes/session-routes';
+import { certificateRoutes } from './routes/certificate-routes';
 import { networkConfirmRoute, systemRoutes } from './routes/system-routes';
 import { usageRoutes } from './routes/usage-routes';
 
@@ -88,7 +89,7 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): P
         await secured.register(async (area) => administratorRoutes(area, { auth }));
         await secured.register(async (area) => applicationRoutes(area, { accounts: deps.accounts, acl: deps.acl, sessions: deps.sessions }));
         await secured.register(async (area) => licenceRoutes(area, { licensing: deps.licensing }));
-        await secured.register(async (area) => overviewRoutes(area, { accounts: deps.accounts, sessions: deps.sessions, callControl: deps.callControl, licensing: deps.licensing }));
+        await secured.register(async (area) => overviewRoutes(area, { accounts: deps.accounts, sessions: deps.sessions, callControl: deps.callControl, licensing: deps.licensing, appliance: deps.appliance }));
         await secured.register(async (area) => usageRoutes(area, { reports: deps.reports, usage: deps.usage }));
         await secured.register(async (area) => aclRoutes(area, { acl: deps.acl }));
         await secured.register(async (area) => accountRoutes(area, { accounts: deps.accounts }));
@@ -97,6 +98,7 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): P
         await secured.register(async (area) => optionsRoutes(area, { logging: deps.logging }));
         await secured.register(async (area) => backupRoutes(area, { helper: deps.helper, backups: deps.backups }));
         await secured.register(async (area) => systemRoutes(area, { appliance: deps.appliance }));
+        await secured.register(async (area) => certificateRoutes(area, { appliance: deps.appliance }));
       });
     },
     { prefix: ADMIN_PREFIX },

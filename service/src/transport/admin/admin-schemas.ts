@@ -13,7 +13,7 @@ import { LOCAL_PASSWORD_RULES } from '../../domain/accounts/account-service';
 /** Every response object is closed: what is not listed here is not sent. */
 const Obj = <T extends TProperties>(properties: T, options: { $id?: string; description?: string } = {}): TObject<T> =>
   Type.Object(properties, { additionalProperties: false, ...options });
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const Nullable = <T extends TSchema>(schema: T, options: { description?: string } = {}) => Type.Union([schema, Type.Null()], options);
 /** One of the strings: `{ type: 'string', enum }` (a union of literals would make fast-json-stringify try each in turn). */
 const Enum = <const T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
 const DateTime = Type.String({ format: 'date-time' });
@@ -304,6 +304,16 @@ const Overview = Obj(
     networkElements: Type.Integer({ minimum: 0, description: 'Connected controllers' }),
     version: Type.String(),
     licensing: Type.Ref('LicensingOverview'),
+    certificate: Nullable(
+      Obj({
+        subject: Type.String(),
+        validTo: Type.String({ format: 'date-time' }),
+        daysLeft: Type.Integer({ description: 'Negative: expired' }),
+        expiring: Type.Boolean({ description: 'Ends within 30 days or has ended: the Overview warns' }),
+        selfSigned: Type.Boolean(),
+      }),
+      { description: 'The TLS certificate the appliance presents; null where there is no privileged helper to ask (or it did not answer)' },
+    ),
   },
   { $id: 'Overview', description: 'The Overview tab' },
 );

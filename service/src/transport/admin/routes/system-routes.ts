@@ -1,8 +1,9 @@
+import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { NetworkChange, NetworkToken } from '@openoig/helper/protocol';
-import { networkChangeProblems } from '@openoig/helper/settings';
-import type { ApplianceControl, PowerAction } from '../../../domain/system/ports';
+import { LOG_DOWNLOAD_MAX_MIB, LOG_FILTER_MAX_LENGTH, LOG_LINES_DEFAULT, LOG_LINES_MAX, LOG_SOURCES, NetworkChange, NetworkToken, NTP_SERVERS_MAX } from '@openoig/helper/protocol';
+import { checkNtpServers, checkTimezone, networkChangeProblems } from '@openoig/helper/settings';
+import type { ApplianceControl, LogSource, PowerAction, TimeChange } from '../../../domain/system/ports';
 import { InvalidFieldsError } from '../../../errors';
 import { change, publicOperation, read } from '../admin-openapi';
 import { ERROR_RESPONSES } from '../admin-schemas';
@@ -66,7 +67,113 @@ const PowerAnswer = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * Server Manager, View log files (issue #13): a log is named by what it is (the helper knows where
+ * each is), never by a path. The view answers the newest lines, a filter keeps those holding a
+ * text; the download streams the whole log, or about its last N MiB, as text.
+ */
+const LogSourceParams = Type.Object(
+  { source: Type.Unsafe<LogSource>({ type: 'string', enum: [...LOG_SOURCES], description: 'gateway, nginx-access, nginx-error, firstboot (first boot) or helper' }) },
+  { additionalProperties: false },
+);
+const LogQuery = Type.Object(
+  {
+    filter: Type.Optional(Type.String({ maxLength: LOG_FILTER_MAX_LENGTH, description: 'Only the lines holding this text (case-insensitive); empty: every line' })),
+    lines: Type.Optional(Type.Integer({ minimum: 1, maximum: LOG_LINES_MAX, description: `How many of the newest lines (${LOG_LINES_DEFAULT} when left out)` })),
+  },
+  { additionalProperties: false },
+);
+const LogLines = Type.Object(
+  {
+    source: LogSourceParams.properties.source,
+    filter: Type.Union([Type.String(), Type.Null()]),
+    lines: Type.Array(Type.String(), { description: 'Oldest first, newest last; a very long line is cut' }),
+    complete: Type.Boolean({ description: 'False when the log has more (older) lines than these, or a filter stopped looking (it looks through the newest 32 MiB)' }),
+  },
+  { additionalProperties: false },
+);
+const LogDownloadQuery = Type.Object(
+  { lastMiB: Type.Optional(Type.Integer({ minimum: 1, maximum: LOG_DOWNLOAD_MAX_MIB, description: `Only about the last N MiB, in whole lines (at most ${LOG_DOWNLOAD_MAX_MIB}); left out: the whole log` })) },
+  { additionalProperties: false },
+);
+
+/**
+ * Server Manager, Date and time (issue #13): the zone and NTP servers first boot set. The gateway
+ * checks what it can (an NTP server is an IP address or a host name, at most four; a zone looks
+ * like an IANA name), field by field; whether the appliance has the zone only the helper knows
+ * (OIG_TIME_INVALID).
+ */
+const TimeBody = Type.Object(
+  {
+    timezone: Type.String({ minLength: 1, maxLength: 64, description: 'An IANA time zone the appliance has, e.g. Europe/London' }),
+    ntpServers: Type.Array(Type.String({ minLength: 1, maxLength: 253 }), { maxItems: NTP_SERVERS_MAX, description: `Host names or IP addresses, at most ${NTP_SERVERS_MAX}; none: Debian's NTP pool` }),
+  },
+  { additionalProperties: false },
+);
+const TimeView = Type.Object(
+  {
+    timezone: Type.String(),
+    now: Type.String({ format: 'date-time', description: "The appliance's clock" }),
+    ntpEnabled: Type.Boolean({ description: 'systemd-timesyncd is on' }),
+    synchronized: Type.Boolean({ description: 'The clock is synchronised by NTP' }),
+    ntpServers: Type.Array(Type.String(), { description: "Those set here or at first boot; empty: Debian's pool" }),
+    serverInUse: Type.Union([Type.String(), Type.Null()], { description: 'The NTP server timesyncd talks to now' }),
+    zones: Type.Array(Type.String(), { description: 'The time zones the appliance has' }),
+  },
+  { additionalProperties: false },
+);
+
 export async function systemRoutes(secured: FastifyInstance, { appliance }: SystemRouteDeps): Promise<void> {
+  secured.get('/system/time', { schema: { ...read('getTime', 'system', 'The time zone, the clock, NTP synchronisation and servers'), response: { 200: TimeView, ...ERROR_RESPONSES } } }, async () => appliance.time());
+
+  secured.put(
+    '/system/time',
+    { schema: { ...change('setTime', 'system', 'Sets the time zone and the NTP servers'), body: TimeBody, response: { 200: TimeView, ...ERROR_RESPONSES } } },
+    async (request) => {
+      const body = request.body as TimeChange;
+      const zone = checkTimezone(body.timezone, () => true);
+      const servers = checkNtpServers(body.ntpServers.join(' '));
+      const fields = { ...(zone.ok ? {} : { timezone: zone.message }), ...(servers.ok ? {} : { ntpServers: servers.message }) };
+      if (!zone.ok || !servers.ok) throw new InvalidFieldsError(fields);
+      const view = await appliance.setTime({ timezone: zone.value, ntpServers: servers.value });
+      request.log.warn({ timezone: view.timezone, ntpServers: view.ntpServers }, 'the administrator changed the date and time settings');
+      return view;
+    },
+  );
+
+  secured.get(
+    '/system/logs/:source',
+    { schema: { ...read('readLog', 'system', 'The newest lines of a log, optionally only those holding a text'), params: LogSourceParams, querystring: LogQuery, response: { 200: LogLines, ...ERROR_RESPONSES } } },
+    async (request) => {
+      const { source } = request.params as { source: LogSource };
+      const { filter, lines } = request.query as { filter?: string; lines?: number };
+      return appliance.readLog(source, filter || undefined, lines ?? LOG_LINES_DEFAULT);
+    },
+  );
+
+  secured.get(
+    '/system/logs/:source/download',
+    {
+      schema: {
+        ...read('downloadLog', 'system', 'A log as a text file: the whole log, or about its last N MiB'),
+        params: LogSourceParams,
+        querystring: LogDownloadQuery,
+        response: { 200: { description: 'The log, oldest line first', content: { 'text/plain': { schema: { type: 'string' } } } }, ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      const { source } = request.params as { source: LogSource };
+      const { lastMiB } = request.query as { lastMiB?: number };
+      const { info, bytes } = await appliance.downloadLog(source, lastMiB);
+      request.log.info({ source, lastMiB: lastMiB ?? null }, 'the administrator downloads a log');
+      return reply
+        .header('content-type', 'text/plain; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${info.fileName}"`)
+        .header('cache-control', 'no-store')
+        .send(Readable.from(bytes));
+    },
+  );
+
   secured.get('/network', { schema: { ...read('getNetwork', 'system', 'The IPv4 settings and what the NIC has now'), response: { 200: NetworkView, ...ERROR_RESPONSES } } }, async () => appliance.network());
 
   secured.put(
