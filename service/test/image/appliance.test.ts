@@ -12,6 +12,7 @@ import * as soap from 'soap';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diskWithTestKey, findOva, ovfEnvironmentIso, unpackOva, type OvaContents } from './support/artefact';
+import { checkServerManagerPanels } from './support/server-manager';
 import { driveSerialConsole, enter, no, typed, type TerminalStep } from './support/serial-wizard';
 import { bootVm, type Vm } from './support/vm';
 
@@ -466,7 +467,7 @@ describe('zero-touch first boot that restores a backup (issue #13)', () => {
   });
 });
 
-describe('Server Manager, Networks (issue #13)', () => {
+describe('Server Manager on copy C (issue #13)', () => {
   it('a static address changed through the admin API that the browser never confirms goes back by itself', async () => {
     // Copy C answers at 10.0.2.21 (its first boot's static address); the change moves it to 10.0.2.23.
     const c = await adminOf(vm);
@@ -497,6 +498,15 @@ describe('Server Manager, Networks (issue #13)', () => {
     const after = await adminOf(vm);
     expect((await after.call('GET', '/network')).json).toMatchObject({ configured: { address: '10.0.2.21' }, pending: null });
     await after.close();
+  });
+
+  it('Date and time, View log files and Certificates work through the sandboxed helper', async () => {
+    const c = await adminOf(vm);
+    try {
+      await checkServerManagerPanels(vm, c.call, say);
+    } finally {
+      await c.close();
+    }
   });
 });
 

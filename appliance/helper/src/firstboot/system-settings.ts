@@ -6,7 +6,7 @@ import type { FirstBootSettings } from './settings';
 
 /**
  * The operating system's side of first boot: host name, time zone and NTP servers, written as
- * Debian keeps them (/etc/hostname, /etc/hosts, /etc/localtime and /etc/timezone, a
+ * Debian keeps them (/etc/hostname, /etc/hosts, /etc/localtime, a
  * systemd-timesyncd drop-in). Files are written under `root` (the tests use a scratch tree);
  * `run` tells the running system (nothing when it is undefined).
  */
@@ -40,7 +40,10 @@ export async function applyTimezone(sys: SystemFiles, zone: string): Promise<voi
   await unlink(`${localtime}.new`).catch(() => undefined);
   await symlink(`/usr/share/zoneinfo/${zone}`, `${localtime}.new`);
   await rename(`${localtime}.new`, localtime);
-  await writeSystemFile(path.join(sys.root, 'etc/timezone'), `${zone}\n`);
+  // Debian 13 keeps the zone in /etc/localtime alone (tzdata no longer ships /etc/timezone, and
+  // timedated, which Server Manager's Date and time goes through, does not write it): an old one
+  // would disagree after the first change.
+  await unlink(path.join(sys.root, 'etc/timezone')).catch(() => undefined);
 }
 
 /** timesyncd's drop-in with the NTP servers (first boot's, or Server Manager's Date and time). */
