@@ -12,6 +12,7 @@ import { PasswordPage } from './server/PasswordPage';
 import { NetworkConfirmPage } from './server/NetworkConfirmPage';
 import { NetworksPage } from './server/NetworksPage';
 import { DateTimePage } from './server/DateTimePage';
+import { TrustedNetworksPage } from './server/TrustedNetworksPage';
 import { LogsPage } from './server/LogsPage';
 import { PowerPage } from './server/PowerPage';
 import { AppLayout } from './shell/AppLayout';
@@ -129,6 +130,7 @@ function LoggedInApp() {
             <Route path="/server/backup" element={<BackupPage />} />
             <Route path="/server/networks" element={<NetworksPage />} />
             <Route path="/server/certificates" element={<CertificatesPage />} />
+            <Route path="/server/trusted-networks" element={<TrustedNetworksPage />} />
             <Route path="/server/time" element={<DateTimePage />} />
             <Route path="/server/logs" element={<LogsPage />} />
             <Route path="/server/power" element={<PowerPage />} />

@@ -159,6 +159,10 @@ export const errorCatalogue = {
   OIG_CERTIFICATE_INVALID: client(400),
   OIG_CERTIFICATE_REFUSED: client(422),
   OIG_CERTIFICATE_NOT_SERVED: { http: 502, fault: 'Server', level: 'error' },
+  // Server Manager, Trusted networks: a list that would shut out its own administrator is a conflict with their session.
+  OIG_TRUSTED_NETWORKS_INVALID: client(400),
+  OIG_TRUSTED_NETWORKS_LOCKOUT: client(409),
+  OIG_TRUSTED_NETWORKS_NOT_APPLIED: server(500),
 
   OIG_USAGE_SETTINGS_INVALID: client(400),
   OIG_USAGE_PERIOD_INVALID: client(400),

@@ -815,6 +815,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/trusted-networks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The networks that may reach the server manager and the APIs, and what the firewall refused */
+        get: operations["getTrustedNetworks"];
+        /** Replaces the list (firewall and nginx together); refused when it would shut out the address of this request */
+        put: operations["setTrustedNetworks"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4306,6 +4324,130 @@ export interface operations {
                             /** Format: date-time */
                             createdAt: string;
                         } | null;
+                    };
+                };
+            };
+            /** @description Refused: the code says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the gateway or a server it needs */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getTrustedNetworks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        networks: {
+                            /** @description e.g. 192.0.2.0/24, 2001:db8::/32, or one host: 192.0.2.7 */
+                            network: string;
+                            description: string;
+                            admin: boolean;
+                            api: boolean;
+                        }[];
+                        /** @description False until first boot or an administrator set the list: until then everyone may reach everything */
+                        configured: boolean;
+                        /** @description The firewall table (nftables) is loaded */
+                        enforced: boolean;
+                        /** @description Connections to the server manager, API or SSH ports the firewall refused since it was loaded */
+                        refusedConnections: number | null;
+                        /** @description Loopback: allowed whatever the list says */
+                        alwaysAllowed: string[];
+                        /** @description The address this request came from, which the list has to keep for the server manager */
+                        yourAddress: string;
+                    };
+                };
+            };
+            /** @description Refused: the code says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the gateway or a server it needs */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setTrustedNetworks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    networks: {
+                        /** @description e.g. 192.0.2.0/24, 2001:db8::/32, or one host: 192.0.2.7 */
+                        network: string;
+                        description: string;
+                        admin: boolean;
+                        api: boolean;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        networks: {
+                            /** @description e.g. 192.0.2.0/24, 2001:db8::/32, or one host: 192.0.2.7 */
+                            network: string;
+                            description: string;
+                            admin: boolean;
+                            api: boolean;
+                        }[];
+                        /** @description False until first boot or an administrator set the list: until then everyone may reach everything */
+                        configured: boolean;
+                        /** @description The firewall table (nftables) is loaded */
+                        enforced: boolean;
+                        /** @description Connections to the server manager, API or SSH ports the firewall refused since it was loaded */
+                        refusedConnections: number | null;
+                        /** @description Loopback: allowed whatever the list says */
+                        alwaysAllowed: string[];
+                        /** @description The address this request came from, which the list has to keep for the server manager */
+                        yourAddress: string;
                     };
                 };
             };

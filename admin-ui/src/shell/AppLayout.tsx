@@ -80,6 +80,7 @@ export function AppLayout({ onLogout, loggingOut, children }: AppLayoutProps) {
             {item('/server/password', 'Administrator Password', pathname === '/server/password')}
             {item('/server/backup', 'Backup and Restore', pathname === '/server/backup')}
             {item('/server/networks', 'Networks', pathname === '/server/networks')}
+            {item('/server/trusted-networks', 'Trusted networks', pathname === '/server/trusted-networks')}
             {item('/server/certificates', 'Certificates', pathname === '/server/certificates')}
             {item('/server/time', 'Date and time', pathname === '/server/time')}
             {item('/server/logs', 'View log files', pathname === '/server/logs')}

@@ -49,6 +49,12 @@ export interface HelperConfig {
     /** Where nginx answers TLS, to see the certificate it presents after the reload. */
     readonly servedAt: { readonly host: string; readonly port: number };
   };
+  /** Trusted networks: the list and the nftables and nginx files made from it (not in backups: it belongs to the site). */
+  readonly firewall: {
+    readonly dir: string;
+    /** nft, given its arguments after these. */
+    readonly nftCommand: readonly string[];
+  };
   /** This release; a backup from a newer one is refused. */
   readonly productVersion: string;
 }
@@ -89,6 +95,8 @@ const DEFAULTS = {
   journalCommand: '/usr/bin/journalctl',
   nginxLogDir: '/var/log/nginx',
   tlsDir: '/etc/openoig/tls',
+  firewallDir: '/etc/openoig-firewall',
+  nftCommand: '/usr/sbin/nft',
   nginxReloadCommand: '/usr/bin/systemctl reload nginx.service',
   tlsPort: '443',
 };
@@ -135,6 +143,10 @@ export function loadHelperConfig(env: NodeJS.ProcessEnv, productVersion: string)
       dir: absolute('OIG_HELPER_TLS_DIR', get('OIG_HELPER_TLS_DIR', DEFAULTS.tlsDir)),
       reloadCommand: get('OIG_HELPER_NGINX_RELOAD_COMMAND', DEFAULTS.nginxReloadCommand).split(' ').filter(Boolean),
       servedAt: { host: '127.0.0.1', port: integer('OIG_HELPER_TLS_PORT', get('OIG_HELPER_TLS_PORT', DEFAULTS.tlsPort), 1, 65535) },
+    },
+    firewall: {
+      dir: absolute('OIG_HELPER_FIREWALL_DIR', get('OIG_HELPER_FIREWALL_DIR', DEFAULTS.firewallDir)),
+      nftCommand: get('OIG_HELPER_NFT_COMMAND', DEFAULTS.nftCommand).split(' ').filter(Boolean),
     },
     productVersion,
   };

@@ -4,6 +4,7 @@ import { NetworkPanel } from './system/network-panel';
 import { LogFiles } from './system/log-files';
 import { DateTimePanel } from './system/date-time';
 import { applianceCertificates, type Certificates } from './system/certificates';
+import { TrustedNetworks } from './system/trusted-networks';
 import { createBackup, type Progress } from './backup';
 import { BackupStore } from './backup-store';
 import { jobsDir, type HelperConfig } from './config';
@@ -45,6 +46,28 @@ function applianceNetworkPanel(config: HelperConfig, log: HelperLog): NetworkPan
   });
 }
 
+/** The appliance's own Trusted networks: nft on the host, nginx reloaded as for a certificate. */
+export function applianceTrustedNetworks(config: HelperConfig, log: HelperLog): TrustedNetworks {
+  const [program, ...args] = config.tls.reloadCommand as [string, ...string[]];
+  const [nft, ...nftFirst] = config.firewall.nftCommand as [string, ...string[]];
+  return new TrustedNetworks({
+    dir: config.firewall.dir,
+    nft: (nftArgs) => run(nft, [...nftFirst, ...nftArgs]),
+    reloadNginx: async () => {
+      await run(program, args);
+    },
+    log,
+  });
+}
+
+/** The Server Manager's parts that touch the system; the appliance's own unless a test gives one on a scratch tree. */
+export interface HelperParts {
+  readonly network?: NetworkPanel;
+  readonly certificates?: Certificates;
+  readonly dateTime?: DateTimePanel;
+  readonly trustedNetworks?: TrustedNetworks;
+}
+
 export interface HelperLog {
   info(o: object, m: string): void;
   error(o: object, m: string): void;
@@ -69,20 +92,19 @@ export class HelperService {
   readonly dateTime: DateTimePanel;
   /** Server Manager, Certificates: not a job either (nginx reloads gracefully, nothing else stops). */
   readonly certificates: Certificates;
+  /** Server Manager, Trusted networks: not a job (nothing stops; nginx reloads gracefully). */
+  readonly trustedNetworks: TrustedNetworks;
 
   constructor(
     private readonly config: HelperConfig,
     private readonly gateway: GatewayControl,
     private readonly log: HelperLog,
-    /** The appliance's own by default; the tests give one on a scratch tree. */
-    network?: NetworkPanel,
-    certificates?: Certificates,
-    /** The appliance's own by default (timedatectl, the files under /); the tests give one on a scratch tree. */
-    dateTime?: DateTimePanel,
+    parts: HelperParts = {},
   ) {
-    this.network = network ?? applianceNetworkPanel(config, log);
-    this.dateTime = dateTime ?? new DateTimePanel({ sys: { root: '/', run: (program, args) => run(program, args) }, log });
-    this.certificates = certificates ?? applianceCertificates(config, log);
+    this.network = parts.network ?? applianceNetworkPanel(config, log);
+    this.dateTime = parts.dateTime ?? new DateTimePanel({ sys: { root: '/', run: (program, args) => run(program, args) }, log });
+    this.certificates = parts.certificates ?? applianceCertificates(config, log);
+    this.trustedNetworks = parts.trustedNetworks ?? applianceTrustedNetworks(config, log);
     this.store = new BackupStore(config);
     this.journal = new JobJournal(jobsDir(config));
     this.pg = new PostgresAdmin(config.database);

@@ -29,9 +29,10 @@ import { takeConsole, whiptailDialogs } from './firstboot/whiptail';
  *   openoig-helper scheduled [--now]           (openoig-helper-schedule.timer: asks the running helper)
  *   openoig-helper firstboot                   (openoig-firstboot.service: src/firstboot/first-boot.ts)
  *   openoig-helper network-revert              (the timer the Networks panel arms: an unconfirmed change goes back)
+ *   openoig-helper trusted-networks-files      (the package's postinst: nginx's access file and the firewall's rules from the kept list)
  * Exit codes: 0 done, 64 usage, 65 the backup was refused (its reason on stderr), 78 configuration, 1 failure.
  */
-const USAGE = 'usage: openoig-helper serve | backup [--passphrase-file F] | list | restore (--file F | --url U) [--passphrase-file F] [--offline] | scheduled [--now] | firstboot | network-revert';
+const USAGE = 'usage: openoig-helper serve | backup [--passphrase-file F] | list | restore (--file F | --url U) [--passphrase-file F] [--offline] | scheduled [--now] | firstboot | network-revert | trusted-networks-files';
 const DEFAULT_SOCKET = '/run/openoig-helper.sock';
 const IDLE_EXIT_MS = 10 * 60_000;
 const REFUSALS = new Set(['OIG_BACKUP_CORRUPT', 'OIG_BACKUP_PASSPHRASE_REQUIRED', 'OIG_BACKUP_WRONG_PASSPHRASE', 'OIG_BACKUP_INCOMPATIBLE', 'OIG_BACKUP_NOT_FOUND']);
@@ -128,6 +129,10 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${JSON.stringify(outcome)}\n`);
       return outcome.ran && outcome.state === 'failed' ? 1 : 0;
     }
+    case 'trusted-networks-files':
+      // The package's install: nginx's site includes the access file, the boot unit loads the rules.
+      await service.trustedNetworks.writeFiles();
+      return 0;
     case 'network-revert':
       process.stdout.write(`${JSON.stringify({ reverted: await service.network.revertIfUnconfirmed() })}\n`);
       return 0;
@@ -142,6 +147,7 @@ async function main(argv: string[]): Promise<number> {
         helperCommand: '/usr/libexec/openoig/openoig-helper',
         gatewayUser: config.gateway.user,
         say,
+        trustNetworks: (subnets) => service.trustedNetworks.setAtFirstBoot(subnets),
         openDialogs: async () => {
           // Boot goes on around the wizard: keep systemd's status lines (SIGRTMIN+21, systemd(1))
           // and kernel messages off the consoles while it asks; the next boot shows them again.

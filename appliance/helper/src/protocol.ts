@@ -192,6 +192,43 @@ export interface NetworkView {
   readonly lastProblem: { readonly at: string; readonly message: string } | null;
 }
 
+/**
+ * Server Manager, Trusted networks (issue #13; MSL's "Trusted Networks" of the seed's
+ * certificate notes): the networks whose hosts may reach the server manager and admin UI (and
+ * SSH), and those whose hosts may reach the APIs (SOAP, REST, the WSDL documents). Loopback always
+ * may. A network is an IPv4 or IPv6 address with its prefix (a lone address: that host).
+ */
+export const TRUSTED_NETWORKS_MAX = 64;
+export const TRUSTED_NETWORK_DESCRIPTION_MAX = 80;
+export const TrustedNetwork = Type.Object(
+  {
+    network: Type.String({ minLength: 2, maxLength: 49, pattern: '^[0-9A-Fa-f.:]+(/[0-9]{1,3})?$', description: 'e.g. 192.0.2.0/24, 2001:db8::/32, or one host: 192.0.2.7' }),
+    description: Type.String({ maxLength: TRUSTED_NETWORK_DESCRIPTION_MAX, pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f]*$' }),
+    /** The server manager, the admin UI and its API, and SSH. */
+    admin: Type.Boolean(),
+    /** The applications' APIs: SOAP and REST on 443, the WSDL documents on 80. */
+    api: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+export type TrustedNetwork = Static<typeof TrustedNetwork>;
+export const TrustedNetworksChange = Type.Object({ networks: Type.Array(TrustedNetwork, { maxItems: TRUSTED_NETWORKS_MAX }) }, { additionalProperties: false });
+export type TrustedNetworksChange = Static<typeof TrustedNetworksChange>;
+/** The address a request came from, as the gateway saw it (an administrator may not shut out their own). */
+export const RequesterAddress = Type.String({ minLength: 2, maxLength: 45, pattern: '^[0-9A-Fa-f.:]+$' });
+
+export interface TrustedNetworksView {
+  readonly networks: readonly TrustedNetwork[];
+  /** False until first boot or an administrator set them: until then everyone may reach everything. */
+  readonly configured: boolean;
+  /** The firewall's table is loaded (nftables). */
+  readonly enforced: boolean;
+  /** Connections to the server manager, API or SSH ports the firewall refused since it was loaded. */
+  readonly refusedConnections: number | null;
+  /** Always allowed, whatever the list says. */
+  readonly alwaysAllowed: readonly string[];
+}
+
 export interface NetworkChanged {
   readonly view: NetworkView;
   /** Given only to the administrator who made the change, to confirm it from the new address. */
@@ -235,6 +272,8 @@ export const HelperRequest = Type.Union([
   request('certificate.get', {}),
   request('certificate.install', { install: CertificateInstall }),
   request('certificate.request', { fields: CertificateRequestFields }),
+  request('trusted.get', {}),
+  request('trusted.set', { change: TrustedNetworksChange, requester: RequesterAddress }),
 ]);
 export type HelperRequest = Static<typeof HelperRequest>;
 export type HelperCommand = HelperRequest['command'];
@@ -325,6 +364,9 @@ export const HELPER_ERROR_CODES = [
   'OIG_CERTIFICATE_INVALID',
   'OIG_CERTIFICATE_REFUSED',
   'OIG_CERTIFICATE_NOT_SERVED',
+  'OIG_TRUSTED_NETWORKS_INVALID',
+  'OIG_TRUSTED_NETWORKS_LOCKOUT',
+  'OIG_TRUSTED_NETWORKS_NOT_APPLIED',
   'OIG_HELPER_INTERNAL',
 ] as const;
 export type HelperErrorCode = (typeof HELPER_ERROR_CODES)[number];

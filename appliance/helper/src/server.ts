@@ -185,6 +185,12 @@ export function createHelperServer(service: HelperService, config: HelperConfig,
           case 'certificate.request':
             send({ type: 'result', value: await service.certificates.makeRequest(request.fields) });
             break;
+          case 'trusted.get':
+            send({ type: 'result', value: await service.trustedNetworks.view() });
+            break;
+          case 'trusted.set':
+            send({ type: 'result', value: await service.trustedNetworks.change(request.change.networks, request.requester) });
+            break;
           case 'network.confirm':
             send({ type: 'result', value: await service.network.confirm(request.token) });
             break;

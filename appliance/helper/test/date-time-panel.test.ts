@@ -39,7 +39,7 @@ beforeAll(async () => {
   socket = path.join(os.tmpdir(), `openoig-helper-time-${process.pid}.sock`);
   app = await makeTestAppliance('time', { OIG_HELPER_SOCKET: socket });
   sys = await simulatedTime(path.join(app.scratch, 'root'));
-  const helper = new HelperService(app.config, app.gateway, quiet, undefined, undefined, new DateTimePanel({ sys, log: quiet }));
+  const helper = new HelperService(app.config, app.gateway, quiet, { dateTime: new DateTimePanel({ sys, log: quiet }) });
   server = createHelperServer(helper, app.config, quiet);
   await new Promise<void>((resolve) => server.listen(socket, resolve));
   await app.startGateway();

@@ -57,7 +57,7 @@ beforeAll(async () => {
     },
     cancelRevert: async () => clearTimeout(timer),
   });
-  helper = new HelperService(app.config, app.gateway, quiet, panel);
+  helper = new HelperService(app.config, app.gateway, quiet, { network: panel });
   server = createHelperServer(helper, app.config, quiet);
   await new Promise<void>((resolve) => server.listen(socket, resolve));
   await app.startGateway();

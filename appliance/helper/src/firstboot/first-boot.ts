@@ -7,6 +7,9 @@ import { applyNetwork, NetworkApplyError } from './network';
 import { readOvfEnvironment, type OvfEnvironment } from './ovf-environment';
 import { completeSettings, describeSettings, PROPERTY, settingsFromProperties, type FirstBootSettings } from './settings';
 import { applySystemSettings, zoneKnown } from './system-settings';
+import type { TrustedNetwork } from '../protocol';
+import { subnetsOf } from '../system/trusted-networks';
+import { wiredInterface } from './network';
 
 /**
  * First boot of a copy of the appliance (openoig-firstboot.service, before the gateway):
@@ -34,6 +37,11 @@ export interface FirstBootDeps {
   readonly gatewayUser: string;
   readonly say: (line: string) => void;
   readonly readEnvironment?: () => Promise<OvfEnvironment | null>;
+  /**
+   * Trusted networks: the server manager for the appliance's own networks, the APIs from anywhere
+   * (the helper's TrustedNetworks; the tests of the settings leave the system's firewall alone).
+   */
+  readonly trustNetworks?: (localSubnets: readonly string[]) => Promise<readonly TrustedNetwork[]>;
   /** The console the wizard asks on (whiptail on tty1 or ttyS0, whichever gets Enter first). */
   readonly openDialogs: () => Promise<Dialogs>;
 }
@@ -121,6 +129,21 @@ function describeTasks(tasks: Record<string, unknown> | undefined): string[] {
   return lines;
 }
 
+/** The networks the appliance is on now (with DHCP: once its lease came), trusted for everything. */
+async function trustLocalNetworks(deps: FirstBootDeps, sys: { root: string; run: (program: string, args: readonly string[]) => Promise<string> }): Promise<void> {
+  try {
+    const nic = await wiredInterface(sys);
+    const subnets = subnetsOf(JSON.parse(await sys.run('ip', ['-j', 'addr', 'show', 'dev', nic])) as Parameters<typeof subnetsOf>[0]);
+    // Only a link-local IPv6 network would leave the LAN's technicians outside.
+    if (!subnets.some((s) => !s.includes(':'))) throw new Error(`${nic} has no IPv4 address yet`);
+    const list = await (deps.trustNetworks as NonNullable<FirstBootDeps['trustNetworks']>)(subnets);
+    deps.say(`trusted networks: ${list.map((n) => `${n.network} (${[n.admin ? 'server manager' : '', n.api ? 'APIs' : ''].filter(Boolean).join(', ')})`).join(', ')}`);
+  } catch (err) {
+    // Not fatal: the appliance stays reachable from anywhere, as before, and the panel says so.
+    deps.say(`trusted networks NOT set (everyone may reach the server manager until they are): ${(err as Error).message}`);
+  }
+}
+
 export async function runFirstBoot(deps: FirstBootDeps): Promise<FirstBootResult> {
   const sys = { root: deps.root, run: (program: string, args: readonly string[]) => run(program, args) };
   let { settings, zeroTouch, dialogs } = await settingsFor(deps);
@@ -139,7 +162,8 @@ export async function runFirstBoot(deps: FirstBootDeps): Promise<FirstBootResult
     }
   }
   for (const line of describeSettings(settings)) deps.say(line);
-  if (settings.restore || settings.arid) await waitOnline(deps);
+  if (settings.restore || settings.arid || settings.network.mode === 'dhcp') await waitOnline(deps);
+  if (deps.trustNetworks) await trustLocalNetworks(deps, sys);
   await runSecrets(deps, settings.adminPassword);
   const result: { -readonly [K in keyof FirstBootResult]: FirstBootResult[K] } = { settings, zeroTouch };
   if (settings.restore) {

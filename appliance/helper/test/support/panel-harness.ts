@@ -3,10 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { adminLogin, launchBrowser, newPage } from '../../../../admin-ui/test/support/browser';
-import { HelperService } from '../../src/helper-service';
+import { HelperService, type HelperParts } from '../../src/helper-service';
 import { createHelperServer } from '../../src/server';
-import type { Certificates } from '../../src/system/certificates';
-import type { NetworkPanel } from '../../src/system/network-panel';
 import { makeTestAppliance, type TestAppliance } from './test-appliance';
 
 /**
@@ -27,12 +25,11 @@ export const quietLog = { info: () => {}, error: () => {} };
 
 export async function startPanelHarness(
   name: string,
-  parts: (app: TestAppliance) => Promise<{ network?: NetworkPanel; certificates?: Certificates }> | { network?: NetworkPanel; certificates?: Certificates } = () => ({}),
+  parts: (app: TestAppliance) => Promise<HelperParts> | HelperParts = () => ({}),
 ): Promise<PanelHarness> {
   const socket = path.join(os.tmpdir(), `openoig-helper-${name}-${process.pid}.sock`);
   const app = await makeTestAppliance(name, { OIG_HELPER_SOCKET: socket });
-  const { network, certificates } = await parts(app);
-  const helper = new HelperService(app.config, app.gateway, quietLog, network, certificates);
+  const helper = new HelperService(app.config, app.gateway, quietLog, await parts(app));
   const server: net.Server = createHelperServer(helper, app.config, quietLog);
   await new Promise<void>((resolve) => server.listen(socket, resolve));
   await app.startGateway();

@@ -159,6 +159,8 @@ export async function makeTestAppliance(name: string, extraEnv: Record<string, s
     logs: logFixtures.config,
     // No nginx here: the certificates test gives the helper its own Certificates, with a TLS server in the test for nginx.
     tls: { dir: path.join(etcDir, 'tls'), reloadCommand: ['/bin/false'], servedAt: { host: '127.0.0.1', port: 9 } },
+    // Never the host's firewall: the trusted-networks tests give the helper an nft inside a network namespace of their own.
+    firewall: { dir: path.join(scratch, 'firewall'), nftCommand: ['/bin/false'] },
     productVersion: PRODUCT_VERSION,
   };
   const pg = new PostgresAdmin(config.database);

@@ -1,6 +1,6 @@
-import type { CertificateInstall, CertificateRequestFields, CertificateView, LogDownload, LogLines, LogSource, NetworkChange, NetworkChanged, NetworkView, PowerAction, PowerOutcome, TimeChange, TimeView } from '@openoig/helper/protocol';
+import type { CertificateInstall, CertificateRequestFields, CertificateView, LogDownload, LogLines, LogSource, NetworkChange, NetworkChanged, NetworkView, PowerAction, PowerOutcome, TimeChange, TimeView, TrustedNetwork, TrustedNetworksView } from '@openoig/helper/protocol';
 
-export type { CertificateInstall, CertificateRequestFields, CertificateView, LogDownload, LogLines, LogSource, NetworkChange, NetworkChanged, NetworkView, PowerAction, PowerOutcome, TimeChange, TimeView };
+export type { CertificateInstall, CertificateRequestFields, CertificateView, LogDownload, LogLines, LogSource, NetworkChange, NetworkChanged, NetworkView, PowerAction, PowerOutcome, TimeChange, TimeView, TrustedNetwork, TrustedNetworksView };
 
 /**
  * The appliance itself as Server Manager changes it, done by the privileged helper (design
@@ -25,4 +25,7 @@ export interface ApplianceControl {
   installCertificate(install: CertificateInstall): Promise<CertificateView>;
   /** A new key kept on the appliance, and its signing request. */
   requestCertificate(fields: CertificateRequestFields): Promise<CertificateView>;
+  trustedNetworks(): Promise<TrustedNetworksView>;
+  /** Refused (OIG_TRUSTED_NETWORKS_LOCKOUT) when `requester`, the administrator's own address, could no longer reach the server manager. */
+  setTrustedNetworks(networks: readonly TrustedNetwork[], requester: string): Promise<TrustedNetworksView>;
 }

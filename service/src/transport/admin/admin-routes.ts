@@ -28,6 +28,7 @@ import { optionsRoutes } from './routes/options-routes';
 import { overviewRoutes } from './routes/overview-routes';
 import { sessionRoutes } from './routes/session-routes';
 import { certificateRoutes } from './routes/certificate-routes';
+import { trustedNetworkRoutes } from './routes/trusted-network-routes';
 import { networkConfirmRoute, systemRoutes } from './routes/system-routes';
 import { usageRoutes } from './routes/usage-routes';
 
@@ -99,6 +100,7 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): P
         await secured.register(async (area) => backupRoutes(area, { helper: deps.helper, backups: deps.backups }));
         await secured.register(async (area) => systemRoutes(area, { appliance: deps.appliance }));
         await secured.register(async (area) => certificateRoutes(area, { appliance: deps.appliance }));
+        await secured.register(async (area) => trustedNetworkRoutes(area, { appliance: deps.appliance }));
       });
     },
     { prefix: ADMIN_PREFIX },
