@@ -45,7 +45,7 @@ install -D -m 0755 "${REPO}/appliance/libexec/openoig-helper" "${ROOT}/usr/libex
 # Technicians run the helper by name (backup, list, restore), so it is on root's PATH.
 install -d -m 0755 "${ROOT}/usr/sbin"
 ln -s ../libexec/openoig/openoig-helper "${ROOT}/usr/sbin/openoig-helper"
-for unit in openoig-helper.socket openoig-helper.service openoig-helper-schedule.service openoig-helper-schedule.timer; do
+for unit in openoig-helper.socket openoig-helper.service openoig-helper-schedule.service openoig-helper-schedule.timer openoig-firewall.service; do
   install -D -m 0644 "${REPO}/appliance/systemd/${unit}" "${ROOT}/usr/lib/systemd/system/${unit}"
 done
 install -D -m 0644 "${REPO}/appliance/systemd/openoig-gateway.service" "${ROOT}/usr/lib/systemd/system/openoig-gateway.service"

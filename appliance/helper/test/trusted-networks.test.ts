@@ -1,8 +1,12 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installDebianPackages } from '../../../service/test/support/debian-packages';
 import type { TrustedNetwork } from '../src/protocol';
+import { run } from '../src/run';
 import { allows, parseNetwork, trustedNetworkProblems } from '../src/system/trusted-network-rules';
 import { NGINX_ACCESS_FILE, subnetsOf, TrustedNetworks } from '../src/system/trusted-networks';
 import { namespacePair, type NamespacePair } from './support/network-namespaces';
@@ -13,6 +17,7 @@ import { quietLog } from './support/panel-harness';
  * list's checks, and the helper's table loaded by the real nft into a network namespace of the
  * test's own, where connections from the client namespace's addresses are accepted or refused.
  */
+const REPO = path.resolve(import.meta.dirname, '../../..');
 const entry = (network: string, admin: boolean, api: boolean, description = ''): TrustedNetwork => ({ network, description, admin, api });
 
 describe('Trusted networks: the checks of a list', () => {
@@ -129,12 +134,85 @@ describe('Trusted networks: enforced by nftables', () => {
 
   it('first boot: the appliance’s own network for everything, the APIs from anywhere', async () => {
     const subnet = `${ns.applianceAddress.replace(/\.1$/, '.0')}/24`;
+    const reloads = nginxReloads;
     await trusted.setAtFirstBoot([subnet]);
+    // nginx starts after first boot and reads the file then; a reload now would wait for that start.
+    expect(nginxReloads).toBe(reloads);
     expect((await trusted.view()).networks).toEqual([
       { network: subnet, description: 'This appliance’s network (first boot)', admin: true, api: true },
       { network: '0.0.0.0/0', description: 'Applications from anywhere (IPv4)', admin: false, api: true },
       { network: '::/0', description: 'Applications from anywhere (IPv6)', admin: false, api: true },
     ]);
     expect(await reach(3)).toEqual({ ssh: 'open', https: 'open', http: 'open', other: 'open' });
+  });
+});
+
+/**
+ * The appliance's own nginx site (appliance/nginx/openoig.conf, its paths moved into a scratch
+ * directory) run by Debian's nginx in the appliance namespace, with a stand-in for the gateway
+ * behind it: the access file the helper writes splits the server manager from the APIs by path.
+ */
+describe('Trusted networks: nginx splits the server manager from the APIs', () => {
+  let ns: NamespacePair;
+  let dir: string;
+  let trusted: TrustedNetworks;
+  let nginxConf: string;
+
+  beforeAll(async () => {
+    if (!existsSync('/usr/sbin/nginx')) await installDebianPackages(['nginx'], 'The Trusted networks tests run the appliance’s nginx site', { noStart: true });
+    ns = await namespacePair('tw');
+    dir = await mkdtemp(path.join(os.tmpdir(), 'openoig-trusted-nginx-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'gateway.key'), '-out', path.join(dir, 'gateway.crt'), '-days', '2', '-subj', '/CN=oig.lab.test'], { stdio: 'ignore' });
+    const site = (await readFile(path.join(REPO, 'appliance/nginx/openoig.conf'), 'utf8'))
+      .replace('/etc/openoig-firewall/', `${dir}/`)
+      .replaceAll('/etc/openoig/tls/', `${dir}/`)
+      .replace(/listen \[::\]:\d+[^;]*;/g, '')
+      .replace(/listen (80|443)/g, `listen ${ns.applianceAddress}:$1`);
+    await writeFile(path.join(dir, 'site.conf'), site);
+    nginxConf = path.join(dir, 'nginx.conf');
+    await writeFile(nginxConf, `pid ${dir}/nginx.pid;\nerror_log ${dir}/error.log;\nevents {}\nhttp {\n  access_log off;\n  include ${dir}/site.conf;\n}\n`);
+    trusted = new TrustedNetworks({ dir, nft: ns.nft, reloadNginx: async () => void (await run('ip', ['netns', 'exec', ns.appliance, 'nginx', '-c', nginxConf, '-s', 'reload'])), log: quietLog });
+    await trusted.writeFiles();
+    // The gateway's stand-in: says which path reached it.
+    await ns.start(process.execPath, ['-e', "require('http').createServer((q,s)=>s.end('gateway '+q.url)).listen(8080,'127.0.0.1',()=>console.log('ready'))"], 'ready');
+    await ns.start('nginx', ['-c', nginxConf, '-g', 'daemon off;']);
+    // Until a list is set, the package's files: everyone reaches everything.
+    for (let tries = 0; (await fetchFrom(1, 'https', '/admin/').catch(() => '')) !== '200 gateway /admin/'; tries++) {
+      if (tries > 100) throw new Error(`nginx did not answer in ${ns.appliance}: ${await readFile(path.join(dir, 'error.log'), 'utf8').catch(() => '')}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await ns?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  /** "status body" of a request from client address n, or "refused" when the firewall resets it. */
+  async function fetchFrom(n: number, scheme: 'http' | 'https', pathname: string): Promise<string> {
+    try {
+      const out = await ns.fromClients('curl', ['-sk', '--max-time', '5', '--interface', ns.clientAddress(n), '-w', '\n%{http_code}', `${scheme}://${ns.applianceAddress}${pathname}`]);
+      const lines = out.trimEnd().split('\n');
+      return `${lines.pop()} ${lines.join('\n').trim()}`;
+    } catch (err) {
+      if (/\(exit code 7\)/.test((err as Error).message)) return 'refused';
+      throw err;
+    }
+  }
+
+  it('serves a server-manager network the admin UI and its API but not the APIs, an API network the reverse', async () => {
+    await trusted.change([entry(ns.clientAddress(1), true, false), entry(ns.clientAddress(2), false, true)], ns.clientAddress(1));
+    const smDenied = '403 This address is not on a network trusted with the OpenOIG server manager: add it under Server Manager, Trusted networks, from an address that is.';
+    const apiDenied = '403 This address is not on a network trusted with the OpenOIG APIs (Server Manager, Trusted networks).';
+    await expect.poll(() => fetchFrom(2, 'https', '/admin/'), { timeout: 10_000 }).toBe(smDenied);
+    expect(await fetchFrom(1, 'https', '/admin/')).toBe('200 gateway /admin/');
+    expect(await fetchFrom(1, 'https', '/api/admin/overview')).toBe('200 gateway /api/admin/overview');
+    expect(await fetchFrom(1, 'https', '/axis2/services/SessionManagementService')).toBe(apiDenied);
+    expect(await fetchFrom(1, 'http', '/axis2/services/SessionManagementService?wsdl')).toBe(apiDenied);
+    expect(await fetchFrom(2, 'https', '/api/admin/overview')).toBe(smDenied);
+    expect(await fetchFrom(2, 'https', '/axis2/services/SessionManagementService')).toBe('200 gateway /axis2/services/SessionManagementService');
+    expect(await fetchFrom(2, 'http', '/axis2/services/SessionManagementService?wsdl')).toBe('200 gateway /axis2/services/SessionManagementService?wsdl');
+    // Neither: the firewall resets the connection before nginx sees it.
+    expect(await fetchFrom(3, 'https', '/admin/')).toBe('refused');
   });
 });

@@ -84,8 +84,12 @@ export function renderRuleset(networks: readonly TrustedNetwork[]): string {
   ].join('\n');
 }
 
+// geo's `default` is its /0 of either family, so "anywhere" is written as the two halves instead.
+const GEO_HALVES: Readonly<Record<string, readonly string[]>> = { '0.0.0.0/0': ['0.0.0.0/1', '128.0.0.0/1'], '::/0': ['::/1', '8000::/1'] };
+
 function geo(variable: string, cidrs: readonly string[]): string {
-  return [`geo $${variable} {`, '    default 0;', ...[...ALWAYS_ALLOWED, ...cidrs].map((c) => `    ${c} 1;`), '}'].join('\n');
+  const ranges = [...ALWAYS_ALLOWED, ...cidrs].flatMap((c) => GEO_HALVES[c] ?? [c]);
+  return [`geo $${variable} {`, '    default 0;', ...ranges.map((c) => `    ${c} 1;`), '}'].join('\n');
 }
 
 /** The two variables openoig.conf tests per path (geo looks at the connection's own address). */
@@ -149,14 +153,19 @@ export class TrustedNetworks {
     return this.view();
   }
 
-  /** First boot: the appliance's own networks for everything, and the APIs from anywhere (MSL's default: the server manager for the local network only). */
+  /**
+   * First boot: the appliance's own networks for everything, and the APIs from anywhere (MSL's
+   * default: the server manager for the local network only). nginx is not told: it starts after
+   * first boot (openoig-firstboot.service is Before= it), and a reload asked for now would wait
+   * for that start, which waits for first boot.
+   */
   async setAtFirstBoot(localSubnets: readonly string[]): Promise<TrustedNetwork[]> {
     const networks: TrustedNetwork[] = [
       ...localSubnets.map((cidr) => ({ network: cidr, description: 'This appliance’s network (first boot)', admin: true, api: true })),
       { network: '0.0.0.0/0', description: 'Applications from anywhere (IPv4)', admin: false, api: true },
       { network: '::/0', description: 'Applications from anywhere (IPv6)', admin: false, api: true },
     ];
-    await this.apply(this.check(networks));
+    await this.apply(this.check(networks), { reloadNginx: false });
     return networks;
   }
 
@@ -178,7 +187,8 @@ export class TrustedNetworks {
   }
 
   /** nftables first (one transaction), then nginx, then the list; what failed is put back. */
-  private async apply(networks: readonly TrustedNetwork[]): Promise<void> {
+  private async apply(networks: readonly TrustedNetwork[], options: { reloadNginx: boolean } = { reloadNginx: true }): Promise<void> {
+    const reloadNginx = options.reloadNginx ? this.deps.reloadNginx : async () => {};
     await mkdir(this.deps.dir, { recursive: true, mode: 0o755 });
     const previous = (await this.kept()) ?? [...UNRESTRICTED];
     const ruleset = this.file(RULESET_FILE);
@@ -194,14 +204,14 @@ export class TrustedNetworks {
     const accessBefore = await readFile(access, 'utf8').catch(() => null);
     await writeSystemFile(access, renderNginxAccess(networks));
     try {
-      await this.deps.reloadNginx();
+      await reloadNginx();
     } catch (err) {
       // Back as it was, in both places.
       if (accessBefore === null) await rm(access, { force: true });
       else await writeSystemFile(access, accessBefore);
       await writeSystemFile(ruleset, renderRuleset(previous));
       await this.deps.nft(['-f', ruleset]).catch(() => undefined);
-      await this.deps.reloadNginx().catch(() => undefined);
+      await reloadNginx().catch(() => undefined);
       throw helperError('OIG_TRUSTED_NETWORKS_NOT_APPLIED', `nginx did not take the new access rules, so the previous list is back: ${(err as Error).message}`);
     }
     await writeSystemFile(`${this.file(LIST_FILE)}.new`, `${JSON.stringify({ networks }, null, 2)}\n`);

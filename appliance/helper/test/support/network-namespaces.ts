@@ -17,6 +17,10 @@ export interface NamespacePair {
   nft(args: readonly string[]): Promise<string>;
   /** A TCP listener on each port at the appliance's address; stopped by close(). */
   listen(ports: readonly number[]): Promise<void>;
+  /** A long-running program in the appliance's namespace (stopped by close()); resolves when it prints `ready`, or at once without. */
+  start(program: string, args: readonly string[], ready?: string): Promise<void>;
+  /** A command in the clients' namespace; its standard output. */
+  fromClients(program: string, args: readonly string[]): Promise<string>;
   /** Whether a connection from the client address `from` to the appliance's port is accepted. */
   connects(from: string, port: number): Promise<'open' | 'refused'>;
   close(): Promise<void>;
@@ -42,20 +46,24 @@ export async function namespacePair(tag: string): Promise<NamespacePair> {
     await ip('-n', ns, 'link', 'set', 'lo', 'up');
     await ip('-n', ns, 'link', 'set', dev, 'up');
   }
+  const start = async (program: string, args: readonly string[], ready?: string) => {
+    const child = spawn('ip', ['netns', 'exec', appliance, program, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    listeners.push(child);
+    if (ready === undefined) return;
+    await new Promise<void>((resolve, reject) => {
+      child.stdout?.on('data', (d: Buffer) => d.toString().includes(ready) && resolve());
+      child.once('exit', (code) => reject(new Error(`${program} in ${appliance} ended (${code})`)));
+    });
+  };
   return {
     appliance,
     applianceAddress,
     clientAddress,
     nft: (args) => run('ip', ['netns', 'exec', appliance, 'nft', ...args]),
-    listen: async (ports) => {
-      const script = `const net=require('net');let n=0;for(const p of ${JSON.stringify(ports)})net.createServer(s=>s.end()).listen(p,'${applianceAddress}',()=>{if(++n===${ports.length})console.log('ready')});`;
-      const child = spawn('ip', ['netns', 'exec', appliance, NODE, '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-      listeners.push(child);
-      await new Promise<void>((resolve, reject) => {
-        child.stdout?.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
-        child.once('exit', (code) => reject(new Error(`the listener in ${appliance} ended (${code})`)));
-      });
-    },
+    start: (program, args, ready) => start(program, args, ready),
+    listen: (ports) =>
+      start(NODE, ['-e', `const net=require('net');let n=0;for(const p of ${JSON.stringify(ports)})net.createServer(s=>s.end()).listen(p,'${applianceAddress}',()=>{if(++n===${ports.length})console.log('ready')});`], 'ready'),
+    fromClients: (program, args) => run('ip', ['netns', 'exec', clients, program, ...args]),
     connects: async (from, port) => {
       const script = `const s=require('net').connect({host:'${applianceAddress}',port:${port},localAddress:'${from}'});s.setTimeout(5000,()=>{console.log('timeout');process.exit()});s.on('connect',()=>{console.log('open');s.destroy()});s.on('error',e=>console.log(e.code==='ECONNREFUSED'?'refused':e.code));`;
       const said = (await run('ip', ['netns', 'exec', clients, NODE, '-e', script])).trim();
