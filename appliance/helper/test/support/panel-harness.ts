@@ -26,9 +26,11 @@ export const quietLog = { info: () => {}, error: () => {} };
 export async function startPanelHarness(
   name: string,
   parts: (app: TestAppliance) => Promise<HelperParts> | HelperParts = () => ({}),
+  /** More of the gateway's settings (gateway.env). */
+  gatewayEnv: Record<string, string> = {},
 ): Promise<PanelHarness> {
   const socket = path.join(os.tmpdir(), `openoig-helper-${name}-${process.pid}.sock`);
-  const app = await makeTestAppliance(name, { OIG_HELPER_SOCKET: socket });
+  const app = await makeTestAppliance(name, { ...gatewayEnv, OIG_HELPER_SOCKET: socket });
   const helper = new HelperService(app.config, app.gateway, quietLog, await parts(app));
   const server: net.Server = createHelperServer(helper, app.config, quietLog);
   await new Promise<void>((resolve) => server.listen(socket, resolve));
