@@ -76,8 +76,8 @@ describe('Server Manager, Networks', () => {
   keepScreenshotOnFailure(() => page);
 
   it('shows the address now; refuses a gateway off the subnet field by field; a static address is kept once confirmed from the new address', async () => {
-    await page.getByRole('navigation').getByRole('link', { name: 'Networks' }).click();
-    await page.getByRole('heading', { name: 'Networks', level: 1 }).waitFor();
+    await page.getByRole('navigation').getByRole('link', { name: 'Networks', exact: true }).click();
+    await page.getByRole('heading', { name: 'Networks', level: 1, exact: true }).waitFor();
     await expectText(facts(), '10.20.0.15/24');
     await expectText(facts(), 'DHCP');
     await expectNoSeriousA11yViolations(page, 'the Networks page');

@@ -12,7 +12,7 @@ import * as soap from 'soap';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diskWithTestKey, findOva, ovfEnvironmentIso, unpackOva, type OvaContents } from './support/artefact';
-import { checkServerManagerPanels } from './support/server-manager';
+import { checkServerManagerPanels, checkTrustedNetworks } from './support/server-manager';
 import { driveSerialConsole, enter, no, typed, type TerminalStep } from './support/serial-wizard';
 import { bootVm, type Vm } from './support/vm';
 
@@ -180,11 +180,11 @@ describe('the booted appliance', () => {
     expect((await vm.ssh('ls /etc/ssh/')).stdout).toContain('ssh_host_ed25519_key');
   });
 
-  it('has no failed units; the gateway, PostgreSQL, nginx, the helper socket and the backup timer are active; node is 32-bit', async () => {
+  it('has no failed units; the gateway, PostgreSQL, nginx, the helper socket, the backup timer and the firewall are active; node is 32-bit', async () => {
     const failed = (await vm.ssh('systemctl list-units --failed --no-legend --plain')).stdout.trim();
     say(`failed units: ${failed || 'none'}`);
     expect(failed).toBe('');
-    for (const unit of ['openoig-gateway', 'nginx', 'postgresql@17-main', 'openoig-helper.socket', 'openoig-helper-schedule.timer']) {
+    for (const unit of ['openoig-gateway', 'nginx', 'postgresql@17-main', 'openoig-helper.socket', 'openoig-helper-schedule.timer', 'openoig-firewall']) {
       expect((await vm.ssh(`systemctl is-active ${unit}`)).stdout.trim()).toBe('active');
     }
     const arch = (await vm.ssh('node -p process.arch')).stdout.trim();
@@ -283,6 +283,8 @@ describe('the booted appliance', () => {
     const firstboot = (await vm.ssh('systemctl show -p ConditionResult --value openoig-firstboot')).stdout.trim();
     expect(firstboot).toBe('no');
     expect((await vm.ssh('systemctl list-units --failed --no-legend --plain')).stdout.trim()).toBe('');
+    // Trusted networks (issue #13): first boot's list is loaded again by the boot unit, before the network.
+    expect((await vm.ssh('nft list set inet openoig admin_v4')).stdout).toMatch(/elements = \{ 10\.0\.2\.0\/24 \}/);
   });
 });
 
@@ -498,6 +500,15 @@ describe('Server Manager on copy C (issue #13)', () => {
     const after = await adminOf(vm);
     expect((await after.call('GET', '/network')).json).toMatchObject({ configured: { address: '10.0.2.21' }, pending: null });
     await after.close();
+  });
+
+  it('Trusted networks: first boot’s list, a lockout refused, each change enforced at once by nftables and nginx', async () => {
+    const c = await adminOf(vm);
+    try {
+      await checkTrustedNetworks(vm, c.call, say);
+    } finally {
+      await c.close();
+    }
   });
 
   it('Date and time, View log files and Certificates work through the sandboxed helper', async () => {

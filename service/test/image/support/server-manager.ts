@@ -78,3 +78,76 @@ export async function checkServerManagerPanels(vm: Vm, call: Call, say: (line: s
   expect(installed.json.certificate).toMatchObject({ subject: 'oig-c.lab.test', issuer: 'Lab Issuing CA', expiring: false, selfSigned: false });
   // No more calls through `call` after this: its client trusts the certificate that was replaced.
 }
+
+const PROBE = { appliance: '192.168.77.1', probe: '192.168.77.2' };
+const SM_DENIED = 'This address is not on a network trusted with the OpenOIG server manager';
+const API_DENIED = 'This address is not on a network trusted with the OpenOIG APIs';
+
+/**
+ * Trusted networks (issue #13) on a booted appliance: first boot's list (the appliance's own
+ * network for everything, the APIs from anywhere), a list that would shut out the test's own
+ * address (10.0.2.2, QEMU's host) refused, and each change enforced at once by nftables and nginx.
+ * The forwards all come from 10.0.2.2, so a second client is made inside the guest: a network
+ * namespace joined by a veth pair, whose traffic enters through the veth like any other host's.
+ */
+export async function checkTrustedNetworks(vm: Vm, call: Call, say: (line: string) => void): Promise<void> {
+  const seeded = (await call('GET', '/trusted-networks')).json;
+  expect(seeded).toMatchObject({ configured: true, enforced: true, yourAddress: '10.0.2.2' });
+  const own = { network: '10.0.2.0/24', description: 'This appliance’s network (first boot)', admin: true, api: true };
+  // With the IPv6 link-local network (fe80::/64) too when the NIC had it then.
+  for (const expected of [own, { network: '0.0.0.0/0', description: 'Applications from anywhere (IPv4)', admin: false, api: true }, { network: '::/0', description: 'Applications from anywhere (IPv6)', admin: false, api: true }]) {
+    expect(seeded.networks).toContainEqual(expected);
+  }
+  say(`first boot's trusted networks: ${seeded.networks.map((n: { network: string }) => n.network).join(', ')}`);
+  await vm.ssh(
+    [
+      'ip netns add probe',
+      'ip link add oigprobe0 type veth peer name oigprobe1 netns probe',
+      `ip addr add ${PROBE.appliance}/30 dev oigprobe0`,
+      'ip link set oigprobe0 up',
+      `ip -n probe addr add ${PROBE.probe}/30 dev oigprobe1`,
+      'ip -n probe link set oigprobe1 up',
+      'ip -n probe link set lo up',
+    ].join(' && '),
+  );
+  /** What the probe gets: "<status> <body>" of an HTTPS request, "refused" when the firewall resets it. */
+  const fromProbe = async (pathname: string) => {
+    const res = await vm.ssh(`ip netns exec probe curl -sk --max-time 10 -w '\\n%{http_code}' https://${PROBE.appliance}${pathname}`, { allowFailure: true });
+    if (res.code === 7) return 'refused';
+    const lines = res.stdout.trimEnd().split('\n');
+    return `${lines.pop()} ${lines.join(' ').slice(0, 200)}`;
+  };
+  const sshFromProbe = async () => ((await vm.ssh(`ip netns exec probe timeout 10 bash -c 'exec 3<>/dev/tcp/${PROBE.appliance}/22'`, { allowFailure: true })).code === 0 ? 'open' : 'refused');
+  const put = (networks: object[]) => call('PUT', '/trusted-networks', { networks });
+  try {
+    // First boot's list: the probe is not on the appliance's network, so only the APIs.
+    expect(await fromProbe('/health')).toMatch(/^200 .*"status":"ok"/);
+    expect(await fromProbe('/admin/')).toContain(`403 ${SM_DENIED}`);
+    expect(await sshFromProbe()).toBe('refused');
+
+    const lockout = await put([{ network: PROBE.probe, description: 'probe', admin: true, api: true }]);
+    expect(lockout.status, JSON.stringify(lockout.json)).toBe(409);
+    expect(lockout.json.code).toBe('OIG_TRUSTED_NETWORKS_LOCKOUT');
+
+    const t = Date.now();
+    const admins = await put([own, { network: PROBE.probe, description: 'technician probe', admin: true, api: false }]);
+    expect(admins.status, JSON.stringify(admins.json)).toBe(200);
+    say(`trusted networks changed through the helper (nft, nginx reload) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    expect(await fromProbe('/admin/')).toMatch(/^200 .*<div id="root">/);
+    expect(await fromProbe('/health')).toContain(`403 ${API_DENIED}`);
+    expect(await sshFromProbe()).toBe('open');
+
+    const refusedBefore = admins.json.refusedConnections as number;
+    expect((await put([own])).status).toBe(200);
+    expect(await fromProbe('/admin/')).toBe('refused');
+    expect(await sshFromProbe()).toBe('refused');
+    const after = (await call('GET', '/trusted-networks')).json;
+    expect(after.refusedConnections).toBeGreaterThanOrEqual(refusedBefore + 2);
+    // What the boot unit loads next time is what the helper loaded now.
+    expect((await vm.ssh('nft list set inet openoig admin_v4')).stdout).toMatch(/elements = \{ 10\.0\.2\.0\/24 \}/);
+    expect((await vm.ssh('grep -c 192.168.77 /etc/openoig-firewall/openoig.nft /etc/openoig-firewall/nginx-access.conf', { allowFailure: true })).stdout).toMatch(/openoig\.nft:0\n.*nginx-access\.conf:0/);
+  } finally {
+    await put(seeded.networks);
+    await vm.ssh('ip netns delete probe', { allowFailure: true });
+  }
+}
