@@ -1,24 +1,20 @@
 import { mkdir, readdir, readFile } from 'node:fs/promises';
-import type net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminLogin, expectNoSeriousA11yViolations, expectText, keepScreenshotOnFailure, launchBrowser, newPage } from '../../../admin-ui/test/support/browser';
-import { HelperService } from '../src/helper-service';
-import { createHelperServer } from '../src/server';
+import { expectNoSeriousA11yViolations, expectText, keepScreenshotOnFailure } from '../../../admin-ui/test/support/browser';
+import type { HelperService } from '../src/helper-service';
 import { startTestSshd, type TestSshd } from './support/sshd';
-import { makeTestAppliance, type TestAppliance } from './support/test-appliance';
+import { startPanelHarness, type PanelHarness } from './support/panel-harness';
+import type { TestAppliance } from './support/test-appliance';
 
 /**
  * Browser test of Server Manager > Backup and Restore (issue #12) in Debian's Chromium, against
  * the real gateway with the real helper behind its socket (the panels need both).
  */
-const quiet = { info: () => {}, error: () => {} };
+let harness: PanelHarness;
 let app: TestAppliance;
 let helper: HelperService;
-let server: net.Server;
-let browser: Browser;
 let page: Page;
 let sshd: TestSshd | undefined;
 
@@ -26,21 +22,12 @@ const statusAlert = () => page.locator('.pf-v6-c-alert').first();
 const rows = () => page.locator('#backups tbody tr');
 
 beforeAll(async () => {
-  const socket = path.join(os.tmpdir(), `openoig-helper-ui-${process.pid}.sock`);
-  app = await makeTestAppliance('ui', { OIG_HELPER_SOCKET: socket });
-  helper = new HelperService(app.config, app.gateway, quiet);
-  server = createHelperServer(helper, app.config, quiet);
-  await new Promise<void>((resolve) => server.listen(socket, resolve));
-  await app.startGateway();
-  browser = await launchBrowser();
-  page = await newPage(browser);
-  await adminLogin(page, app.baseUrl, app.adminPassword);
+  harness = await startPanelHarness('ui');
+  ({ app, helper, page } = harness);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-  await app?.close();
+  await harness?.close();
   await sshd?.stop();
 });
 

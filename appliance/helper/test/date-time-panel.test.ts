@@ -1,19 +1,16 @@
 import { readFile, readlink } from 'node:fs/promises';
-import type net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminLogin, expectNoSeriousA11yViolations, expectText, keepScreenshotOnFailure, launchBrowser, newPage } from '../../../admin-ui/test/support/browser';
+import { expectNoSeriousA11yViolations, expectText, keepScreenshotOnFailure } from '../../../admin-ui/test/support/browser';
 import { NTP_DROP_IN } from '../src/firstboot/system-settings';
-import { HelperService } from '../src/helper-service';
 import { HELPER_PROTOCOL_VERSION, type HelperRequest } from '../src/protocol';
-import { createHelperServer } from '../src/server';
 import { askHelper } from '../src/socket-request';
 import { DateTimePanel } from '../src/system/date-time';
 import { adminSession, type AdminSession } from './support/admin-session';
 import { SIMULATED_ZONES, simulatedTime, type SimulatedTime } from './support/simulated-time';
-import { makeTestAppliance, type TestAppliance } from './support/test-appliance';
+import { quietLog, startPanelHarness, type PanelHarness } from './support/panel-harness';
+import type { TestAppliance } from './support/test-appliance';
 
 /**
  * Server Manager > Date and time (issue #13) in Debian's Chromium, against the real gateway and
@@ -21,11 +18,9 @@ import { makeTestAppliance, type TestAppliance } from './support/test-appliance'
  * machine's tzdata, /etc/localtime, timesyncd's drop-in) with timedatectl and systemctl answered
  * from it (support/simulated-time.ts), so the machine running the tests keeps its own zone.
  */
-const quiet = { info: () => {}, error: () => {} };
+let harness: PanelHarness;
 let app: TestAppliance;
 let socket: string;
-let server: net.Server;
-let browser: Browser;
 let page: Page;
 let admin: AdminSession;
 let sys: SimulatedTime;
@@ -36,24 +31,15 @@ const facts = () => page.locator('#time-now');
 const ask = (request: object) => askHelper(socket, { version: HELPER_PROTOCOL_VERSION, ...request } as HelperRequest, () => {});
 
 beforeAll(async () => {
-  socket = path.join(os.tmpdir(), `openoig-helper-time-${process.pid}.sock`);
-  app = await makeTestAppliance('time', { OIG_HELPER_SOCKET: socket });
-  sys = await simulatedTime(path.join(app.scratch, 'root'));
-  const helper = new HelperService(app.config, app.gateway, quiet, { dateTime: new DateTimePanel({ sys, log: quiet }) });
-  server = createHelperServer(helper, app.config, quiet);
-  await new Promise<void>((resolve) => server.listen(socket, resolve));
-  await app.startGateway();
+  harness = await startPanelHarness('time', async (app) => {
+    sys = await simulatedTime(path.join(app.scratch, 'root'));
+    return { dateTime: new DateTimePanel({ sys, log: quietLog }) };
+  });
+  ({ app, socket, page } = harness);
   admin = await adminSession(app.baseUrl, app.adminPassword);
-  browser = await launchBrowser();
-  page = await newPage(browser);
-  await adminLogin(page, app.baseUrl, app.adminPassword);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-  await app?.close();
-});
+afterAll(async () => harness?.close());
 
 describe('Server Manager, Date and time', () => {
   keepScreenshotOnFailure(() => page);

@@ -1,16 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import type net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminLogin, expectNoSeriousA11yViolations, expectText, keepScreenshotOnFailure, launchBrowser, newPage } from '../../../admin-ui/test/support/browser';
-import { HelperService } from '../src/helper-service';
+import { expectNoSeriousA11yViolations, expectText, keepScreenshotOnFailure } from '../../../admin-ui/test/support/browser';
 import { HELPER_PROTOCOL_VERSION, type HelperRequest } from '../src/protocol';
-import { createHelperServer } from '../src/server';
 import { askHelper } from '../src/socket-request';
 import { adminSession, type AdminSession } from './support/admin-session';
-import { makeTestAppliance, type TestAppliance } from './support/test-appliance';
+import { startPanelHarness, type PanelHarness } from './support/panel-harness';
+import type { TestAppliance } from './support/test-appliance';
 
 /**
  * Server Manager > View log files (issue #13), in Debian's Chromium against the real gateway and
@@ -18,11 +15,9 @@ import { makeTestAppliance, type TestAppliance } from './support/test-appliance'
  * journalctl (this machine has no journal of the appliance's units); nginx's logs are fixture
  * files in the helper's nginx log directory.
  */
-const quiet = { info: () => {}, error: () => {} };
+let harness: PanelHarness;
 let app: TestAppliance;
 let socket: string;
-let server: net.Server;
-let browser: Browser;
 let page: Page;
 let admin: AdminSession;
 
@@ -33,25 +28,17 @@ const logText = () => page.locator('#log-text');
 const summary = () => page.locator('#log-summary');
 
 beforeAll(async () => {
-  socket = path.join(os.tmpdir(), `openoig-helper-logs-${process.pid}.sock`);
-  app = await makeTestAppliance('logs', { OIG_HELPER_SOCKET: socket });
-  await writeFile(path.join(app.journalDir, 'openoig-gateway.service.log'), `${gatewayJournal.join('\n')}\n`);
-  await writeFile(path.join(app.nginxLogDir, 'access.log'), `${accessLines.join('\n')}\n`);
-  await writeFile(path.join(app.nginxLogDir, 'error.log'), '2026/12/07 09:00:00 [notice] 1#1: start worker processes\n');
-  server = createHelperServer(new HelperService(app.config, app.gateway, quiet), app.config, quiet);
-  await new Promise<void>((resolve) => server.listen(socket, resolve));
-  await app.startGateway();
+  harness = await startPanelHarness('logs', async (testApp) => {
+    await writeFile(path.join(testApp.journalDir, 'openoig-gateway.service.log'), `${gatewayJournal.join('\n')}\n`);
+    await writeFile(path.join(testApp.nginxLogDir, 'access.log'), `${accessLines.join('\n')}\n`);
+    await writeFile(path.join(testApp.nginxLogDir, 'error.log'), '2026/12/07 09:00:00 [notice] 1#1: start worker processes\n');
+    return {};
+  });
+  ({ app, socket, page } = harness);
   admin = await adminSession(app.baseUrl, app.adminPassword);
-  browser = await launchBrowser();
-  page = await newPage(browser);
-  await adminLogin(page, app.baseUrl, app.adminPassword);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-  await app?.close();
-});
+afterAll(async () => harness?.close());
 
 describe('Server Manager, View log files', () => {
   keepScreenshotOnFailure(() => page);

@@ -1,17 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import type net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminLogin, expectNoSeriousA11yViolations, expectText, keepScreenshotOnFailure, launchBrowser, newPage } from '../../../admin-ui/test/support/browser';
+import { expectNoSeriousA11yViolations, expectText, keepScreenshotOnFailure, newPage } from '../../../admin-ui/test/support/browser';
 import { STATIC_NETWORK_FILE } from '../src/firstboot/network';
-import { HelperService } from '../src/helper-service';
-import { createHelperServer } from '../src/server';
+import type { HelperService } from '../src/helper-service';
 import { NetworkPanel } from '../src/system/network-panel';
 import { adminSession } from './support/admin-session';
 import { simulatedNetwork, type SimulatedNetwork } from './support/simulated-network';
-import { makeTestAppliance, type TestAppliance } from './support/test-appliance';
+import { quietLog, startPanelHarness, type PanelHarness } from './support/panel-harness';
+import type { TestAppliance } from './support/test-appliance';
 
 /**
  * Server Manager > Networks (issue #13) in Debian's Chromium, against the real gateway and the
@@ -20,12 +18,10 @@ import { makeTestAppliance, type TestAppliance } from './support/test-appliance'
  * the take-back waits 5 s here instead of 60. The image test changes a real appliance's address
  * in QEMU and lets it go back.
  */
-const quiet = { info: () => {}, error: () => {} };
 const WINDOW_MS = 5000;
+let harness: PanelHarness;
 let app: TestAppliance;
 let helper: HelperService;
-let server: net.Server;
-let browser: Browser;
 let page: Page;
 let network: SimulatedNetwork;
 let reverts = 0;
@@ -43,34 +39,25 @@ async function fillStatic(address: string, gateway: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  const socket = path.join(os.tmpdir(), `openoig-helper-network-${process.pid}.sock`);
-  app = await makeTestAppliance('network', { OIG_HELPER_SOCKET: socket });
-  network = simulatedNetwork(path.join(app.scratch, 'root'));
-  let timer: NodeJS.Timeout | undefined;
-  const panel: NetworkPanel = new NetworkPanel({
-    sys: network,
-    stateDir: app.config.stateDir,
-    log: quiet,
-    windowMs: WINDOW_MS,
-    scheduleRevert: async (afterMs) => {
-      timer = setTimeout(() => void panel.revertIfUnconfirmed().then((r) => (reverts += r ? 1 : 0)), afterMs);
-    },
-    cancelRevert: async () => clearTimeout(timer),
+  harness = await startPanelHarness('network', (app) => {
+    network = simulatedNetwork(path.join(app.scratch, 'root'));
+    let timer: NodeJS.Timeout | undefined;
+    const panel: NetworkPanel = new NetworkPanel({
+      sys: network,
+      stateDir: app.config.stateDir,
+      log: quietLog,
+      windowMs: WINDOW_MS,
+      scheduleRevert: async (afterMs) => {
+        timer = setTimeout(() => void panel.revertIfUnconfirmed().then((r) => (reverts += r ? 1 : 0)), afterMs);
+      },
+      cancelRevert: async () => clearTimeout(timer),
+    });
+    return { network: panel };
   });
-  helper = new HelperService(app.config, app.gateway, quiet, { network: panel });
-  server = createHelperServer(helper, app.config, quiet);
-  await new Promise<void>((resolve) => server.listen(socket, resolve));
-  await app.startGateway();
-  browser = await launchBrowser();
-  page = await newPage(browser);
-  await adminLogin(page, app.baseUrl, app.adminPassword);
+  ({ app, helper, page } = harness);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-  await app?.close();
-});
+afterAll(async () => harness?.close());
 
 describe('Server Manager, Networks', () => {
   keepScreenshotOnFailure(() => page);
@@ -98,7 +85,7 @@ describe('Server Manager, Networks', () => {
     await expect.poll(staticFile, { timeout: 10_000 }).toContain('Address=10.20.0.30/24\nGateway=10.20.0.1\nDNS=10.20.0.1\n');
 
     // The new address is simulated: the confirmation page opens here, without a login.
-    const other = await newPage(browser);
+    const other = await newPage(harness.browser);
     await other.goto(`${app.baseUrl}/admin/network-confirm#${href.split('#')[1]}`);
     await other.getByRole('button', { name: 'Keep these settings' }).click();
     await expectText(other.locator('#network-confirm'), 'The network settings are kept.');

@@ -16,6 +16,8 @@ import { makeTestAppliance, type TestAppliance } from './test-appliance';
 export interface PanelHarness {
   readonly app: TestAppliance;
   readonly helper: HelperService;
+  /** The helper's socket, for a test that asks it directly (as the gateway does). */
+  readonly socket: string;
   readonly browser: Browser;
   readonly page: Page;
   close(): Promise<void>;
@@ -41,6 +43,7 @@ export async function startPanelHarness(
   return {
     app,
     helper,
+    socket,
     browser,
     page,
     close: async () => {
