@@ -7,6 +7,7 @@ import { LicenceAccounts, type ActivationInfo, type Clock } from './accounts';
 import { checkActivate, checkBody, checkBound, ControlBodies } from './api';
 import { AMC_ERROR_STATUS, AmcError } from './errors';
 import { AmcFixtureError, DEFAULT_AMC_FIXTURE, type AmcFixture, type AridRecordFixture } from './fixture';
+import { SERVICELINK_PREFIX, serveRepository } from './servicelink';
 import { signPayload } from './signing';
 import { loadOrCreateAmcCa, readAmcState, stateFiles, writeAmcState, type AmcStateFiles } from './state';
 
@@ -24,6 +25,8 @@ export interface LabAmcOptions {
   readonly tlsAddresses?: readonly string[];
   /** The AMC's time (issuedAt, trial expiry); the system clock by default. */
   readonly clock?: Clock;
+  /** The blade repository served as ServiceLink at /servicelink/debian/ (scripts/build-repo.sh's output). */
+  readonly repositoryDir?: string;
 }
 
 export interface AmcRequestRecord {
@@ -57,6 +60,8 @@ export interface LabAmc {
   setFailing(failing: boolean): void;
   /** Stops listening (connections refused) while true; listens again on the same port after. */
   setUnreachable(unreachable: boolean): Promise<void>;
+  /** Serves another repository from now on (a newer version, or a damaged copy in a test); null: none. */
+  setRepository(dir: string | null): void;
   /** API requests so far (everything but /health and /control/…), oldest first. */
   requests(): AmcRequestRecord[];
   stop(): Promise<void>;
@@ -172,8 +177,14 @@ export async function startLabAmc(options: LabAmcOptions = {}): Promise<LabAmc> 
     return [200, operation(seen.body)];
   };
 
+  let repositoryDir = options.repositoryDir ?? null;
   const server = https.createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
     const url = new URL(req.url ?? '/', 'https://localhost');
+    if (url.pathname.startsWith(SERVICELINK_PREFIX)) {
+      if (!repositoryDir) res.writeHead(404, { 'content-type': 'text/plain' }).end('This lab AMC serves no blade repository.\n');
+      else void serveRepository(repositoryDir, req, res, url.pathname).catch(() => res.destroy());
+      return;
+    }
     const seen: { body: unknown } = { body: null };
     void handle(req, url, seen)
       .catch((e: unknown): [number, unknown] => {
@@ -228,6 +239,9 @@ export async function startLabAmc(options: LabAmcOptions = {}): Promise<LabAmc> 
       if (unreachable) await close();
       else await listen(port);
       listening = !unreachable;
+    },
+    setRepository(dir) {
+      repositoryDir = dir;
     },
     requests: () => log.map((r) => ({ ...r })),
     async stop() {
