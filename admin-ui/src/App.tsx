@@ -13,6 +13,7 @@ import { NetworkConfirmPage } from './server/NetworkConfirmPage';
 import { NetworksPage } from './server/NetworksPage';
 import { DateTimePage } from './server/DateTimePage';
 import { TrustedNetworksPage } from './server/TrustedNetworksPage';
+import { BladesPage } from './server/BladesPage';
 import { LogsPage } from './server/LogsPage';
 import { PowerPage } from './server/PowerPage';
 import { AppLayout } from './shell/AppLayout';
@@ -131,6 +132,7 @@ function LoggedInApp() {
             <Route path="/server/networks" element={<NetworksPage />} />
             <Route path="/server/certificates" element={<CertificatesPage />} />
             <Route path="/server/trusted-networks" element={<TrustedNetworksPage />} />
+            <Route path="/server/blades" element={<BladesPage />} />
             <Route path="/server/time" element={<DateTimePage />} />
             <Route path="/server/logs" element={<LogsPage />} />
             <Route path="/server/power" element={<PowerPage />} />

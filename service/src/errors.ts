@@ -160,6 +160,8 @@ export const errorCatalogue = {
   OIG_CERTIFICATE_REFUSED: client(422),
   OIG_CERTIFICATE_NOT_SERVED: { http: 502, fault: 'Server', level: 'error' },
   // Server Manager, Trusted networks: a list that would shut out its own administrator is a conflict with their session.
+  // Server Manager, Blades: the appliance knows no ServiceLink repository.
+  OIG_BLADES_NOT_CONFIGURED: client(409),
   OIG_TRUSTED_NETWORKS_INVALID: client(400),
   OIG_TRUSTED_NETWORKS_LOCKOUT: client(409),
   OIG_TRUSTED_NETWORKS_NOT_APPLIED: server(500),

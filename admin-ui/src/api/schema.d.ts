@@ -833,6 +833,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/blades": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The blades installed and the versions ServiceLink offers */
+        get: operations["getBlades"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/blades/update-list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Update List: fetches ServiceLink’s signed indexes again */
+        post: operations["updateBladeList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4448,6 +4482,114 @@ export interface operations {
                         alwaysAllowed: string[];
                         /** @description The address this request came from, which the list has to keep for the server manager */
                         yourAddress: string;
+                    };
+                };
+            };
+            /** @description Refused: the code says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the gateway or a server it needs */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getBlades: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        source: string | null;
+                        lastUpdate: {
+                            /** Format: date-time */
+                            at: string;
+                            ok: boolean;
+                            message: string | null;
+                        } | null;
+                        blades: {
+                            /** @description The blade’s package, e.g. openoig-gateway */
+                            name: string;
+                            installed: string | null;
+                            available: string | null;
+                            upgradable: boolean;
+                            installable: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Refused: the code says why */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Failed on the gateway or a server it needs */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateBladeList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        source: string | null;
+                        lastUpdate: {
+                            /** Format: date-time */
+                            at: string;
+                            ok: boolean;
+                            message: string | null;
+                        } | null;
+                        blades: {
+                            /** @description The blade’s package, e.g. openoig-gateway */
+                            name: string;
+                            installed: string | null;
+                            available: string | null;
+                            upgradable: boolean;
+                            installable: boolean;
+                        }[];
                     };
                 };
             };

@@ -75,6 +75,7 @@ export function AppLayout({ onLogout, loggingOut, children }: AppLayoutProps) {
         <Nav aria-label="Main navigation">
           <NavList>{item('/oig/overview', 'Open Integration Gateway', pathname.startsWith('/oig'))}</NavList>
           <NavGroup title="Server Manager">
+            {item('/server/blades', 'Blades', pathname === '/server/blades')}
             {item('/server/licensing', 'Licensing', pathname === '/server/licensing')}
             {item('/server/email', 'E-mail Settings', pathname === '/server/email')}
             {item('/server/password', 'Administrator Password', pathname === '/server/password')}

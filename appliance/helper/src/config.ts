@@ -55,6 +55,15 @@ export interface HelperConfig {
     /** nft, given its arguments after these. */
     readonly nftCommand: readonly string[];
   };
+  /** Blades (issue #14): ServiceLink, the blade repository, and where apt keeps its lists for it. */
+  readonly blades: {
+    readonly packages: readonly string[];
+    /** Unset: no ServiceLink on this appliance (Update List says so). */
+    readonly url: string | null;
+    readonly keyring: string;
+    readonly caFile: string | null;
+    readonly aptDir: string;
+  };
   /** This release; a backup from a newer one is refused. */
   readonly productVersion: string;
 }
@@ -99,6 +108,8 @@ const DEFAULTS = {
   nftCommand: '/usr/sbin/nft',
   nginxReloadCommand: '/usr/bin/systemctl reload nginx.service',
   tlsPort: '443',
+  bladePackages: 'openoig-gateway',
+  serviceLinkKeyring: '/usr/share/keyrings/openoig-archive-keyring.gpg',
 };
 
 function integer(name: string, value: string, min: number, max: number): number {
@@ -147,6 +158,13 @@ export function loadHelperConfig(env: NodeJS.ProcessEnv, productVersion: string)
     firewall: {
       dir: absolute('OIG_HELPER_FIREWALL_DIR', get('OIG_HELPER_FIREWALL_DIR', DEFAULTS.firewallDir)),
       nftCommand: get('OIG_HELPER_NFT_COMMAND', DEFAULTS.nftCommand).split(' ').filter(Boolean),
+    },
+    blades: {
+      packages: get('OIG_HELPER_BLADE_PACKAGES', DEFAULTS.bladePackages).split(' ').filter(Boolean),
+      url: env.OIG_SERVICELINK_URL ? env.OIG_SERVICELINK_URL : null,
+      keyring: absolute('OIG_SERVICELINK_KEYRING', get('OIG_SERVICELINK_KEYRING', DEFAULTS.serviceLinkKeyring)),
+      caFile: env.OIG_SERVICELINK_CA_FILE ? absolute('OIG_SERVICELINK_CA_FILE', env.OIG_SERVICELINK_CA_FILE) : null,
+      aptDir: path.join(absolute('OIG_HELPER_STATE_DIR', get('OIG_HELPER_STATE_DIR', DEFAULTS.stateDir)), 'servicelink'),
     },
     productVersion,
   };

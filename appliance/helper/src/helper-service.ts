@@ -5,6 +5,7 @@ import { LogFiles } from './system/log-files';
 import { DateTimePanel } from './system/date-time';
 import { applianceCertificates, type Certificates } from './system/certificates';
 import { TrustedNetworks } from './system/trusted-networks';
+import { BladeCatalogue } from './blades/blade-catalogue';
 import { createBackup, type Progress } from './backup';
 import { BackupStore } from './backup-store';
 import { jobsDir, type HelperConfig } from './config';
@@ -66,6 +67,12 @@ export interface HelperParts {
   readonly certificates?: Certificates;
   readonly dateTime?: DateTimePanel;
   readonly trustedNetworks?: TrustedNetworks;
+  readonly blades?: BladeCatalogue;
+}
+
+function applianceBlades(config: HelperConfig, log: HelperLog): BladeCatalogue {
+  const { url, keyring, caFile, aptDir, packages } = config.blades;
+  return new BladeCatalogue({ aptDir, packages, source: url ? { url, keyring, ...(caFile ? { caFile } : {}) } : null, run: (program, args) => run(program, args), log });
 }
 
 export interface HelperLog {
@@ -94,6 +101,8 @@ export class HelperService {
   readonly certificates: Certificates;
   /** Server Manager, Trusted networks: not a job (nothing stops; nginx reloads gracefully). */
   readonly trustedNetworks: TrustedNetworks;
+  /** Server Manager, Blades: Update List is no job (it changes only ServiceLink's lists). */
+  readonly blades: BladeCatalogue;
 
   constructor(
     private readonly config: HelperConfig,
@@ -105,6 +114,7 @@ export class HelperService {
     this.dateTime = parts.dateTime ?? new DateTimePanel({ sys: { root: '/', run: (program, args) => run(program, args) }, log });
     this.certificates = parts.certificates ?? applianceCertificates(config, log);
     this.trustedNetworks = parts.trustedNetworks ?? applianceTrustedNetworks(config, log);
+    this.blades = parts.blades ?? applianceBlades(config, log);
     this.store = new BackupStore(config);
     this.journal = new JobJournal(jobsDir(config));
     this.pg = new PostgresAdmin(config.database);

@@ -229,6 +229,25 @@ export interface TrustedNetworksView {
   readonly alwaysAllowed: readonly string[];
 }
 
+/** Server Manager, Blades (issue #14): a blade as installed and as ServiceLink offers it. */
+export interface BladeView {
+  readonly name: string;
+  readonly installed: string | null;
+  /** The newest version in ServiceLink's lists (after the last Update List). */
+  readonly available: string | null;
+  /** Installed, and ServiceLink offers a newer version. */
+  readonly upgradable: boolean;
+  /** Not installed, and ServiceLink offers it. */
+  readonly installable: boolean;
+}
+export interface BladesView {
+  /** ServiceLink's repository, null when none is configured. */
+  readonly source: string | null;
+  /** The last Update List: when, and what apt refused if it did. */
+  readonly lastUpdate: { readonly at: string; readonly ok: boolean; readonly message: string | null } | null;
+  readonly blades: readonly BladeView[];
+}
+
 export interface NetworkChanged {
   readonly view: NetworkView;
   /** Given only to the administrator who made the change, to confirm it from the new address. */
@@ -272,6 +291,8 @@ export const HelperRequest = Type.Union([
   request('certificate.get', {}),
   request('certificate.install', { install: CertificateInstall }),
   request('certificate.request', { fields: CertificateRequestFields }),
+  request('blades.get', {}),
+  request('blades.update', {}),
   request('trusted.get', {}),
   request('trusted.set', { change: TrustedNetworksChange, requester: RequesterAddress }),
 ]);
@@ -364,6 +385,7 @@ export const HELPER_ERROR_CODES = [
   'OIG_CERTIFICATE_INVALID',
   'OIG_CERTIFICATE_REFUSED',
   'OIG_CERTIFICATE_NOT_SERVED',
+  'OIG_BLADES_NOT_CONFIGURED',
   'OIG_TRUSTED_NETWORKS_INVALID',
   'OIG_TRUSTED_NETWORKS_LOCKOUT',
   'OIG_TRUSTED_NETWORKS_NOT_APPLIED',

@@ -185,6 +185,12 @@ export function createHelperServer(service: HelperService, config: HelperConfig,
           case 'certificate.request':
             send({ type: 'result', value: await service.certificates.makeRequest(request.fields) });
             break;
+          case 'blades.get':
+            send({ type: 'result', value: await service.blades.view() });
+            break;
+          case 'blades.update':
+            send({ type: 'result', value: await service.blades.updateList() });
+            break;
           case 'trusted.get':
             send({ type: 'result', value: await service.trustedNetworks.view() });
             break;

@@ -1,12 +1,12 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { appendFile, chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startLabAmc, type LabAmc } from '@openoig/lab/amc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceLinkApt } from '../src/blades/servicelink-apt';
-import { run } from '../src/run';
+import { buildTestRepository } from './support/test-repository';
 
 /**
  * The blade repository (issue #14, "Blade repository"): scripts/build-repo.sh makes a signed apt
@@ -15,25 +15,12 @@ import { run } from '../src/run';
  * and refuses one signed by another key, an index changed after signing and a changed package.
  */
 const execFileAsync = promisify(execFile);
-const REPO = path.resolve(import.meta.dirname, '../../..');
 let work: string;
 let amc: LabAmc;
 let caFile: string;
 let keyring: string;
 
-async function buildRepository(name: string, keyDir: string, version = '1.0.0'): Promise<string> {
-  const pkg = path.join(work, `pkg-${name}`);
-  await mkdir(path.join(pkg, 'DEBIAN'), { recursive: true });
-  await writeFile(path.join(pkg, 'DEBIAN/control'), `Package: openoig-test-blade\nVersion: ${version}\nArchitecture: all\nMaintainer: OpenOIG tests <tests@openoig.invalid>\nDescription: a blade for the repository tests\n built by blade-repository.test.ts\n`);
-  await mkdir(path.join(pkg, 'usr/share/openoig-test-blade'), { recursive: true });
-  await writeFile(path.join(pkg, 'usr/share/openoig-test-blade/version'), `${version}\n`);
-  const debs = path.join(work, `debs-${name}`);
-  await mkdir(debs, { recursive: true });
-  execFileSync('dpkg-deb', ['--root-owner-group', '--build', pkg, path.join(debs, `openoig-test-blade_${version}_all.deb`)], { stdio: 'ignore' });
-  const out = path.join(work, `repo-${name}`);
-  await run('bash', [path.join(REPO, 'scripts/build-repo.sh'), '--debs', debs, '--key-dir', keyDir, '--out', out]);
-  return out;
-}
+const buildRepository = (name: string, keyDir: string, version?: string) => buildTestRepository(work, name, keyDir, version);
 
 /** apt-get or apt-cache on ServiceLink alone, with a state of its own (`name`). */
 async function apt(name: string, program: 'apt-get' | 'apt-cache', args: string[]): Promise<{ ok: boolean; output: string }> {

@@ -2,7 +2,7 @@ import net from 'node:net';
 import { PassThrough } from 'node:stream';
 import { HELPER_PROTOCOL_VERSION, type Frame, type HelperRequest } from '@openoig/helper/protocol';
 import type { BackupInfo, JobRecord, PrivilegedHelper, ProgressListener, RemoteBackup, RestoreOutcome, ScannedHostKey, Schedule, ScheduleView, SftpTarget } from '../domain/backups/ports';
-import type { ApplianceControl, CertificateInstall, CertificateRequestFields, CertificateView, LogDownload, LogLines, LogSource, NetworkChange, NetworkChanged, NetworkView, PowerAction, PowerOutcome, TimeChange, TimeView, TrustedNetwork, TrustedNetworksView } from '../domain/system/ports';
+import type { ApplianceControl, CertificateInstall, CertificateRequestFields, CertificateView, LogDownload, LogLines, LogSource, NetworkChange, NetworkChanged, NetworkView, PowerAction, PowerOutcome, TimeChange, TimeView, TrustedNetwork, TrustedNetworksView, BladesView } from '../domain/system/ports';
 import { oigError, type OigErrorCode } from '../errors';
 
 /**
@@ -191,10 +191,18 @@ export class HelperSocketClient implements PrivilegedHelper, ApplianceControl {
   setTrustedNetworks(networks: readonly TrustedNetwork[], requester: string): Promise<TrustedNetworksView> {
     return this.call({ command: 'trusted.set', change: { networks: [...networks] }, requester });
   }
+
+  blades(): Promise<BladesView> {
+    return this.call({ command: 'blades.get' });
+  }
+
+  updateBladeList(): Promise<BladesView> {
+    return this.call({ command: 'blades.update' });
+  }
 }
 
 /** No helper configured (npm start, tests): every call says so, in words. */
 export const unavailableHelper: PrivilegedHelper & ApplianceControl = new Proxy({} as PrivilegedHelper & ApplianceControl, {
   get: () => () =>
-    Promise.reject(oigError('OIG_HELPER_UNAVAILABLE', 'Backup and restore, the network, the certificate, the trusted networks, the log files, date and time, reboot and shut down need the appliance’s privileged helper (OIG_HELPER_SOCKET), which this gateway does not have.')),
+    Promise.reject(oigError('OIG_HELPER_UNAVAILABLE', 'Backup and restore, the network, the certificate, the trusted networks, the blades, the log files, date and time, reboot and shut down need the appliance’s privileged helper (OIG_HELPER_SOCKET), which this gateway does not have.')),
 });

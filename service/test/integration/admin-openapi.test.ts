@@ -74,7 +74,7 @@ const OPERATIONS = [
 /**
  * Backup and restore, power and the network need the appliance's privileged helper, which this
  * gateway has not: here they are documented and answer 503 OIG_HELPER_UNAVAILABLE; the helper's
- * own tests (appliance/helper/test/admin-backups.test.ts, power-panel, networks-panel, logs-panel, date-time-panel, certificates-panel, trusted-networks-panel) exercise
+ * own tests (appliance/helper/test/admin-backups.test.ts, power-panel, networks-panel, logs-panel, date-time-panel, certificates-panel, trusted-networks-panel, blades-panel) exercise
  * them through a gateway that has one.
  */
 const BACKUP_OPERATIONS = ['GET /backups', 'POST /backups', 'GET /backups/{name}', 'DELETE /backups/{name}', 'POST /backups/{name}/restore', 'POST /restore', 'GET /jobs/{id}',
@@ -82,7 +82,7 @@ const BACKUP_OPERATIONS = ['GET /backups', 'POST /backups', 'GET /backups/{name}
   'POST /system/power', 'GET /network', 'PUT /network', 'POST /network/confirm',
   'GET /system/logs/{source}', 'GET /system/logs/{source}/download', 'GET /system/time', 'PUT /system/time',
   'GET /certificate', 'PUT /certificate', 'POST /certificate/request',
-  'GET /trusted-networks', 'PUT /trusted-networks',
+  'GET /trusted-networks', 'PUT /trusted-networks', 'GET /blades', 'POST /blades/update-list',
 ].sort();
 const ALL_OPERATIONS = [...OPERATIONS, ...BACKUP_OPERATIONS].sort();
 

@@ -161,6 +161,8 @@ export async function makeTestAppliance(name: string, extraEnv: Record<string, s
     tls: { dir: path.join(etcDir, 'tls'), reloadCommand: ['/bin/false'], servedAt: { host: '127.0.0.1', port: 9 } },
     // Never the host's firewall: the trusted-networks tests give the helper an nft inside a network namespace of their own.
     firewall: { dir: path.join(scratch, 'firewall'), nftCommand: ['/bin/false'] },
+    // No ServiceLink: the blades tests give the helper a catalogue on the lab's.
+    blades: { packages: ['openoig-gateway'], url: null, keyring: path.join(scratch, 'no-keyring.gpg'), caFile: null, aptDir: path.join(scratch, 'servicelink') },
     productVersion: PRODUCT_VERSION,
   };
   const pg = new PostgresAdmin(config.database);

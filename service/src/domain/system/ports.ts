@@ -1,6 +1,6 @@
-import type { CertificateInstall, CertificateRequestFields, CertificateView, LogDownload, LogLines, LogSource, NetworkChange, NetworkChanged, NetworkView, PowerAction, PowerOutcome, TimeChange, TimeView, TrustedNetwork, TrustedNetworksView } from '@openoig/helper/protocol';
+import type { CertificateInstall, CertificateRequestFields, CertificateView, LogDownload, LogLines, LogSource, NetworkChange, NetworkChanged, NetworkView, PowerAction, PowerOutcome, TimeChange, TimeView, TrustedNetwork, TrustedNetworksView, BladesView } from '@openoig/helper/protocol';
 
-export type { CertificateInstall, CertificateRequestFields, CertificateView, LogDownload, LogLines, LogSource, NetworkChange, NetworkChanged, NetworkView, PowerAction, PowerOutcome, TimeChange, TimeView, TrustedNetwork, TrustedNetworksView };
+export type { CertificateInstall, CertificateRequestFields, CertificateView, LogDownload, LogLines, LogSource, NetworkChange, NetworkChanged, NetworkView, PowerAction, PowerOutcome, TimeChange, TimeView, TrustedNetwork, TrustedNetworksView, BladesView };
 
 /**
  * The appliance itself as Server Manager changes it, done by the privileged helper (design
@@ -28,4 +28,8 @@ export interface ApplianceControl {
   trustedNetworks(): Promise<TrustedNetworksView>;
   /** Refused (OIG_TRUSTED_NETWORKS_LOCKOUT) when `requester`, the administrator's own address, could no longer reach the server manager. */
   setTrustedNetworks(networks: readonly TrustedNetwork[], requester: string): Promise<TrustedNetworksView>;
+  /** The blades installed and those ServiceLink offers, as of the last Update List. */
+  blades(): Promise<BladesView>;
+  /** Update List: ServiceLink's signed indexes fetched again (what apt refused is in lastUpdate). */
+  updateBladeList(): Promise<BladesView>;
 }

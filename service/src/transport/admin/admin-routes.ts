@@ -29,6 +29,7 @@ import { overviewRoutes } from './routes/overview-routes';
 import { sessionRoutes } from './routes/session-routes';
 import { certificateRoutes } from './routes/certificate-routes';
 import { trustedNetworkRoutes } from './routes/trusted-network-routes';
+import { bladeRoutes } from './routes/blade-routes';
 import { networkConfirmRoute, systemRoutes } from './routes/system-routes';
 import { usageRoutes } from './routes/usage-routes';
 
@@ -101,6 +102,7 @@ export async function registerAdminApi(app: FastifyInstance, deps: AdminDeps): P
         await secured.register(async (area) => systemRoutes(area, { appliance: deps.appliance }));
         await secured.register(async (area) => certificateRoutes(area, { appliance: deps.appliance }));
         await secured.register(async (area) => trustedNetworkRoutes(area, { appliance: deps.appliance }));
+        await secured.register(async (area) => bladeRoutes(area, { appliance: deps.appliance }));
       });
     },
     { prefix: ADMIN_PREFIX },
