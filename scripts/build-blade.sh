@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
 # Builds the gateway blade: dist/openoig-gateway_<version>_all.deb (architecture all: the
 # service is bundled pure JavaScript and runs on Debian's Node.js, i386 or amd64).
-#   scripts/build-blade.sh [--out DIR]
+#   scripts/build-blade.sh [--out DIR] [--key-dir DIR]
+# --key-dir: the blade repository's key (default .openoig/repo-key, made when missing; see
+# build-repo.sh): the package carries its public half for ServiceLink.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/lib/log.sh
 source "${REPO}/scripts/lib/log.sh"
+# shellcheck source=scripts/lib/repo-key.sh
+source "${REPO}/scripts/lib/repo-key.sh"
 
 OUT="${REPO}/dist"
+KEY_DIR="${REPO}/.openoig/repo-key"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --out) OUT="$2"; shift 2 ;;
-    *) die "unknown argument: $1 (usage: $0 [--out DIR])" ;;
+    --key-dir) KEY_DIR="$2"; shift 2 ;;
+    *) die "unknown argument: $1 (usage: $0 [--out DIR] [--key-dir DIR])" ;;
   esac
 done
 
@@ -54,6 +60,12 @@ install -D -m 0644 "${REPO}/appliance/etc/openoig/gateway.env" "${ROOT}/etc/open
 install -D -m 0644 "${REPO}/appliance/nginx/openoig.conf" "${ROOT}/etc/nginx/sites-available/openoig.conf"
 install -D -m 0644 "${REPO}/service/README.md" "${ROOT}/usr/share/doc/openoig-gateway/README.md"
 install -D -m 0644 "${REPO}/appliance/helper/README.md" "${ROOT}/usr/share/doc/openoig-gateway/helper.md"
+# The blade repository's public key (scripts/build-repo.sh signs with its secret half): the only
+# key the appliance trusts for ServiceLink.
+fingerprint="$(repo_key_ensure "${KEY_DIR}")"
+install -d -m 0755 "${ROOT}/usr/share/keyrings"
+repo_gpg "${KEY_DIR}" --export "${fingerprint}" > "${ROOT}/usr/share/keyrings/openoig-archive-keyring.gpg"
+chmod 0644 "${ROOT}/usr/share/keyrings/openoig-archive-keyring.gpg"
 stage_end
 
 stage_begin "blade ${VERSION}: admin UI"

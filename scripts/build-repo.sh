@@ -17,6 +17,8 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/lib/log.sh
 source "${REPO}/scripts/lib/log.sh"
+# shellcheck source=scripts/lib/repo-key.sh
+source "${REPO}/scripts/lib/repo-key.sh"
 
 DEBS="${REPO}/dist"
 KEY_DIR="${REPO}/.openoig/repo-key"
@@ -30,23 +32,18 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-if ! command -v apt-ftparchive >/dev/null || ! command -v gpg >/dev/null; then
-  [[ "$(id -u)" -eq 0 ]] || die "apt-ftparchive (apt-utils) and gpg (gnupg) are missing; as root: apt-get install -y apt-utils gnupg"
-  log_info "installing apt-utils and gnupg"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends apt-utils gnupg >/dev/null
+if ! command -v apt-ftparchive >/dev/null; then
+  [[ "$(id -u)" -eq 0 ]] || die "apt-ftparchive is missing; as root: apt-get install -y apt-utils"
+  log_info "installing apt-utils"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends apt-utils >/dev/null
 fi
 
 shopt -s nullglob
 debs=("${DEBS}"/*.deb)
 ((${#debs[@]} > 0)) || die "no .deb in ${DEBS}: build the blade first (npm run blade)"
 
-install -d -m 0700 "${KEY_DIR}"
-gpg_() { gpg --homedir "${KEY_DIR}" --batch --quiet --pinentry-mode loopback --passphrase '' "$@"; }
-if ! gpg_ --list-secret-keys --with-colons 2>/dev/null | grep -q '^sec'; then
-  log_info "no signing key in ${KEY_DIR}: making the lab's"
-  gpg_ --quick-gen-key 'OpenOIG blade repository (lab) <repository@openoig.invalid>' ed25519 sign never
-fi
-fingerprint="$(gpg_ --list-secret-keys --with-colons | awk -F: '/^fpr/ { print $10; exit }')"
+fingerprint="$(repo_key_ensure "${KEY_DIR}")"
+gpg_() { repo_gpg "${KEY_DIR}" "$@"; }
 
 install -d "$(dirname "${OUT}")"
 # Built beside the target and swapped in whole, so a server reading it never sees half a repository.

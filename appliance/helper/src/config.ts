@@ -109,6 +109,8 @@ const DEFAULTS = {
   nginxReloadCommand: '/usr/bin/systemctl reload nginx.service',
   tlsPort: '443',
   bladePackages: 'openoig-gateway',
+  // Outside the 0700 state directory: apt's _apt user has to reach the lists it downloads.
+  serviceLinkDir: '/var/cache/openoig-helper/servicelink',
   serviceLinkKeyring: '/usr/share/keyrings/openoig-archive-keyring.gpg',
 };
 
@@ -164,7 +166,7 @@ export function loadHelperConfig(env: NodeJS.ProcessEnv, productVersion: string)
       url: env.OIG_SERVICELINK_URL ? env.OIG_SERVICELINK_URL : null,
       keyring: absolute('OIG_SERVICELINK_KEYRING', get('OIG_SERVICELINK_KEYRING', DEFAULTS.serviceLinkKeyring)),
       caFile: env.OIG_SERVICELINK_CA_FILE ? absolute('OIG_SERVICELINK_CA_FILE', env.OIG_SERVICELINK_CA_FILE) : null,
-      aptDir: path.join(absolute('OIG_HELPER_STATE_DIR', get('OIG_HELPER_STATE_DIR', DEFAULTS.stateDir)), 'servicelink'),
+      aptDir: absolute('OIG_HELPER_SERVICELINK_DIR', get('OIG_HELPER_SERVICELINK_DIR', DEFAULTS.serviceLinkDir)),
     },
     productVersion,
   };

@@ -22,16 +22,22 @@ let keyring: string;
 
 const buildRepository = (name: string, keyDir: string, version?: string) => buildTestRepository(work, name, keyDir, version);
 
-/** apt-get or apt-cache on ServiceLink alone, with a state of its own (`name`). */
+/**
+ * apt-get or apt-cache on ServiceLink alone, with a state of its own (`name`), under the helper
+ * unit's UMask=0077: what it writes for apt has to stay readable by apt's _apt user.
+ */
 async function apt(name: string, program: 'apt-get' | 'apt-cache', args: string[]): Promise<{ ok: boolean; output: string }> {
   const dir = path.join(work, `apt-${name}`);
-  const options = await serviceLinkApt(dir, { url: `${amc.url}/servicelink/debian/`, keyring, caFile });
+  const umask = process.umask(0o077);
   try {
+    const options = await serviceLinkApt(dir, { url: `${amc.url}/servicelink/debian/`, keyring, caFile });
     const { stdout, stderr } = await execFileAsync(program, [...options, ...args], { cwd: dir, env: { PATH: process.env.PATH, LANG: 'C.UTF-8' } });
     return { ok: true, output: stdout + stderr };
   } catch (err) {
     const { stdout = '', stderr = '' } = err as { stdout?: string; stderr?: string };
     return { ok: false, output: stdout + stderr };
+  } finally {
+    process.umask(umask);
   }
 }
 
@@ -56,6 +62,8 @@ describe('the blade repository, served as ServiceLink', () => {
   it('is taken by apt trusting only its key: the package listed and downloaded', async () => {
     const update = await apt('good', 'apt-get', ['update']);
     expect(update.ok, update.output).toBe(true);
+    // Sandboxed: apt fetched as _apt, which could reach the lists (no "unsandboxed as root" fallback).
+    expect(update.output).not.toMatch(/unsandboxed/i);
     const show = await apt('good', 'apt-cache', ['policy', 'openoig-test-blade']);
     expect(show.output).toMatch(/Candidate: 1\.0\.0/);
     const download = await apt('good', 'apt-get', ['download', 'openoig-test-blade']);

@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
@@ -88,7 +90,10 @@ beforeAll(async () => {
   contents = await unpackOva(ova, path.join(work, 'ova'));
   // The lab certificate server on the build host; the guest reaches it as 10.0.2.2 (QEMU user network).
   mcs = await startLabMcs({ tlsAddresses: ['10.0.2.2'] });
-  amc = await startLabAmc({ tlsAddresses: ['10.0.2.2'] });
+  // ServiceLink (issue #14): the blade repository of this tree's blade, signed with the key the blade carries.
+  const repository = path.join(work, 'repo');
+  execFileSync('bash', [path.join(REPO, 'scripts/build-repo.sh'), '--debs', path.join(REPO, 'dist'), '--out', repository], { stdio: ['ignore', 'ignore', 'inherit'] });
+  amc = await startLabAmc({ tlsAddresses: ['10.0.2.2'], repositoryDir: repository });
   // Where a real appliance knows Mitel's certificate and licensing servers, the test's copies
   // know the lab's: their addresses and CAs are on the disk before first boot.
   const lab = [
@@ -101,6 +106,7 @@ beforeAll(async () => {
     { path: 'etc/openoig/mcs-ca.pem', content: mcs.ca.certPem },
     { path: 'etc/openoig/amc-ca.pem', content: amc.ca.certPem },
     { path: 'etc/openoig/gateway.env', content: `# The lab's servers (image test)\n${lab.join('\n')}\n`, append: true },
+    { path: 'etc/openoig/servicelink.env', content: `OIG_SERVICELINK_URL=https://10.0.2.2:${new URL(amc.url).port}/servicelink/debian/\nOIG_SERVICELINK_CA_FILE=/etc/openoig/amc-ca.pem\n` },
   ]));
   const started = Date.now();
   const iso = await ovfEnvironmentIso(work, 'ovf-env-a', ZERO_TOUCH_A);
@@ -254,6 +260,20 @@ describe('the booted appliance', () => {
     expect(answers.filter((a) => a !== 'true')).toEqual([]);
     expect((await client.resetSessionTimerAsync({ sessionId }, options))[0].return.attributes.result).toBe('true');
     expect((await client.logoutAsync({ sessionId }, options))[0].return.attributes.result).toBe('true');
+  });
+
+  it('Blades: Update List through the sandboxed helper takes the lab ServiceLink’s signed index; the installed blade is the one offered (issue #14)', async () => {
+    const admin = await adminOf(vm);
+    try {
+      const updated = await admin.call('POST', '/blades/update-list');
+      expect(updated.status, JSON.stringify(updated.json)).toBe(200);
+      expect(updated.json.lastUpdate, JSON.stringify(updated.json)).toMatchObject({ ok: true, message: null });
+      const version = JSON.parse(readFileSync(path.join(REPO, 'service/package.json'), 'utf8')).version as string;
+      expect(updated.json.blades).toEqual([{ name: 'openoig-gateway', installed: version, available: version, upgradable: false, installable: false }]);
+      say(`Update List on the appliance: openoig-gateway ${version} installed and offered by ServiceLink`);
+    } finally {
+      await admin.close();
+    }
   });
 
   it('comes back healthy after systemctl restart and after a reboot, without running first boot again', async () => {

@@ -1,8 +1,9 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { helperError } from '../errors';
 import type { HelperLog } from '../helper-service';
 import type { BladesView } from '../protocol';
+import { writeSystemFile } from '../system/system-file';
 import { serviceLinkApt, type ServiceLinkSource } from './servicelink-apt';
 
 /**
@@ -46,7 +47,6 @@ export class BladeCatalogue {
 
   private async options(): Promise<string[]> {
     if (!this.deps.source) throw helperError('OIG_BLADES_NOT_CONFIGURED', 'No ServiceLink repository is configured on this appliance (OIG_SERVICELINK_URL and its key).');
-    await mkdir(this.deps.aptDir, { recursive: true, mode: 0o755 });
     return serviceLinkApt(this.deps.aptDir, this.deps.source);
   }
 
@@ -63,8 +63,7 @@ export class BladeCatalogue {
       last = { at, ok: false, message: aptProblem((err as Error).message) };
       this.deps.log.error({ source: this.deps.source?.url, err: last.message }, 'blade list not updated');
     }
-    await writeFile(`${this.lastUpdateFile}.new`, `${JSON.stringify(last)}\n`, { mode: 0o644 });
-    await rename(`${this.lastUpdateFile}.new`, this.lastUpdateFile);
+    await writeSystemFile(this.lastUpdateFile, `${JSON.stringify(last)}\n`);
     return this.view();
   }
 

@@ -1,5 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { writeSystemFile } from '../system/system-file';
 
 /**
  * apt pointed at ServiceLink alone (issue #14): the blade repository, trusted by its own key only
@@ -33,10 +34,12 @@ export function sourcesText(source: ServiceLinkSource): string {
  */
 export async function serviceLinkApt(dir: string, source: ServiceLinkSource): Promise<string[]> {
   const parts = path.join(dir, 'sources.list.d');
-  await mkdir(parts, { recursive: true, mode: 0o755 });
-  await mkdir(path.join(dir, 'lists', 'partial'), { recursive: true, mode: 0o755 });
-  await mkdir(path.join(dir, 'archives', 'partial'), { recursive: true, mode: 0o755 });
-  await writeFile(path.join(parts, 'servicelink.sources'), sourcesText(source), { mode: 0o644 });
+  // 0755 whatever the umask (the helper's is 077): apt's _apt user reads the lists and writes the partial downloads.
+  for (const sub of [dir, parts, path.join(dir, 'lists'), path.join(dir, 'lists', 'partial'), path.join(dir, 'archives'), path.join(dir, 'archives', 'partial')]) {
+    await mkdir(sub, { recursive: true });
+    await chmod(sub, 0o755);
+  }
+  await writeSystemFile(path.join(parts, 'servicelink.sources'), sourcesText(source));
   return [
     '-o', `Dir::Etc::SourceList=/dev/null`,
     '-o', `Dir::Etc::SourceParts=${parts}`,
